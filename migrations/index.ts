@@ -1,0 +1,21 @@
+/**
+ * The ordered list of schema migrations. Listed statically so that the same
+ * code runs from TypeScript sources and from the compiled build.
+ */
+import type { Knex } from 'knex';
+import * as m001 from './20261203-001-core.js';
+
+interface Migration {
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+const migrations: Record<string, Migration> = {
+  '20261203-001-core': m001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name] as Migration,
+};

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The `leerid` command. Each sub-command lives in src/commands/<name>.ts and
+ * exports `run(args)`; it is loaded only when asked for, so `leerid sync`
+ * does not pay for the HTTP stack.
+ */
+import { LeerIdError } from './errors/index.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: {
+    summary: 'start the OpenID Connect provider (--demo: seed demo data when empty)',
+    load: () => import('./commands/serve.js'),
+  },
+  sync: {
+    summary: 'import a Discimus dump: leerid sync <dump.csv|dump.csv.gz> | --from DIR',
+    load: () => import('./commands/sync.js'),
+  },
+  'demo-data': {
+    summary: 'write a synthetic Discimus dump: leerid demo-data --pupils N --out FILE',
+    load: () => import('./commands/demo-data.js'),
+  },
+  migrate: {
+    summary: 'bring the database schema up to date',
+    load: () => import('./commands/migrate.js'),
+  },
+};
+
+interface Command {
+  run(args: string[]): Promise<number | void>;
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(
+    ([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`,
+  );
+  return ['usage: leerid <command> [options]', '', ...lines].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const entry = name ? COMMANDS[name] : undefined;
+  if (!entry) {
+    console.error(usage());
+    return name && name !== 'help' ? 2 : 0;
+  }
+  const command = await entry.load();
+  return (await command.run(args)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof LeerIdError) {
+      console.error(`leerid: ${error.code}: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.error(error);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,68 @@
+/**
+ * Reads configuration from an optional JSON file (LEERID_CONFIG) and from
+ * LEERID_* environment variables, which win over the file. Errors name the
+ * file and the key path.
+ */
+import { readFileSync } from 'node:fs';
+import { LeerIdError } from '../errors/index.js';
+import { configSchema, type Config, type ConfigInput } from './schema.js';
+
+/** Environment variable -> dotted config path. */
+const ENV_KEYS: Record<string, string> = {
+  LEERID_ISSUER: 'issuer',
+  LEERID_HOST: 'host',
+  LEERID_PORT: 'port',
+  LEERID_DATABASE_URL: 'databaseUrl',
+  LEERID_REDIS_URL: 'redisUrl',
+  LEERID_CLIENTS_FILE: 'clientsFile',
+  LEERID_KEYS_DIR: 'keysDir',
+  LEERID_TIMEZONE: 'timezone',
+  LEERID_LOG_LEVEL: 'logLevel',
+  LEERID_SYNC_MAPPING_FILE: 'sync.mappingFile',
+  LEERID_SYNC_MAX_ENDED_SHARE: 'sync.maxEndedShare',
+};
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigInput = {},
+): Config {
+  const file = env.LEERID_CONFIG;
+  const input: Record<string, unknown> = file ? readConfigFile(file) : {};
+
+  for (const [name, path] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(input, path, value);
+  }
+
+  return resolveConfig({ ...input, ...overrides }, file ?? 'environment');
+}
+
+export function resolveConfig(input: unknown, source = 'input'): Config {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    throw new LeerIdError('config.invalid', `${source}: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new LeerIdError('config.invalid', `${file}: ${(error as Error).message}`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: string) {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let node = target;
+  for (const key of keys) {
+    node[key] = { ...(node[key] as Record<string, unknown> | undefined) };
+    node = node[key] as Record<string, unknown>;
+  }
+  node[last] = value;
+}

@@ -1,0 +1,39 @@
+/**
+ * The one configuration schema. Every option has its default here, so the
+ * rest of the code only ever sees a fully resolved, frozen Config.
+ */
+import { z } from 'zod';
+
+export const configSchema = z
+  .object({
+    issuer: z.url().default('http://localhost:3000'),
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(3000),
+    databaseUrl: z
+      .string()
+      .default('sqlite:data/leerid.sqlite')
+      .describe('postgres://… or sqlite:<file>; sqlite::memory: for tests'),
+    redisUrl: z.string().optional().describe('redis://…; unset: no Redis'),
+    clientsFile: z.string().default('config/clients.json'),
+    keysDir: z.string().default('keys'),
+    timezone: z
+      .string()
+      .default('Europe/Brussels')
+      .describe('decides which calendar day "today" is for enrolments'),
+    sessionTtlSeconds: z.coerce.number().int().positive().default(8 * 3600),
+    sync: z
+      .object({
+        mappingFile: z.string().optional(),
+        maxEndedShare: z.coerce.number().min(0).max(1).default(0.05),
+        minSizeRatio: z.coerce.number().min(0).max(1).default(0.9),
+      })
+      .strict()
+      .default({ maxEndedShare: 0.05, minSizeRatio: 0.9 }),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema>>;

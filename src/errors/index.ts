@@ -1,0 +1,52 @@
+/**
+ * Typed errors with stable codes. Every failure LeerID reports on purpose is a
+ * LeerIdError whose `code` is one of ERROR_CODES; docs/errors.md lists them all.
+ * `message` is safe to show to the person who caused it; `detail` is for logs.
+ */
+export const ERROR_CODES = {
+  'config.invalid': 'the configuration file or environment is invalid',
+  'clients.invalid': 'the client registrations file is invalid',
+  'dump.unreadable': 'the dump file cannot be read (missing, truncated, not gzip)',
+  'dump.header': 'the dump header lacks a required column',
+  'dump.encoding': 'the dump is not valid UTF-8',
+  'dump.empty': 'the dump holds no enrolment rows',
+  'dump.row_invalid': 'one or more dump rows are invalid',
+  'dump.mapping': 'the column mapping file is invalid',
+  'sync.locked': 'another sync run holds the lock',
+  'sync.implausible': 'the dump would end or drop an implausible share of data',
+  'login.no_current_enrolment': 'the pupil has no current enrolment',
+  'login.platform_not_linked': 'none of the pupil\'s schools uses this platform',
+  'store.unavailable': 'the database is unreachable',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+interface ErrorOptions {
+  status?: number;
+  detail?: string;
+  cause?: unknown;
+}
+
+export class LeerIdError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'LeerIdError';
+    this.code = code;
+    this.status = options.status ?? 400;
+    this.detail = options.detail;
+  }
+}
+
+/** One-line guard: throws a LeerIdError with `code` unless `condition` holds. */
+export function assertThat(
+  condition: unknown,
+  code: ErrorCode,
+  message: string,
+  options?: ErrorOptions,
+): asserts condition {
+  if (!condition) throw new LeerIdError(code, message, options);
+}
