@@ -1,0 +1,70 @@
+/**
+ * Composition root: from a config and a store to a running provider with
+ * LeerID's pages mounted on it.
+ */
+import type Provider from 'oidc-provider';
+import type { Config } from './config/schema.js';
+import { createLogger, type Logger } from './http/logger.js';
+import { errorPages, requestLog, securityHeaders } from './http/middleware.js';
+import { loadClients, type ClientRegistration } from './oidc/clients.js';
+import { createInteractionRouter } from './oidc/interactions.js';
+import { loadOrCreateKeys, type KeyMaterial } from './oidc/keys.js';
+import { createProvider } from './oidc/provider.js';
+import { createSqlAdapterFactory } from './oidc/sql-adapter.js';
+import { createServices, type Services } from './services.js';
+import type { Db } from './store/db.js';
+import type { Clock } from './util/clock.js';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  /** Defaults to the registrations in config.clientsFile. */
+  clients?: ClientRegistration[];
+  /** Defaults to the keys in config.keysDir, made when missing. */
+  keys?: KeyMaterial;
+  logger?: Logger;
+}
+
+export interface App {
+  provider: Provider;
+  services: Services;
+  clients: ClientRegistration[];
+  logger: Logger;
+  callback: ReturnType<Provider['callback']>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, db } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const services = createServices(config, db, options.clock);
+  const clients = options.clients ?? loadClients(config.clientsFile);
+  const keys = options.keys ?? (await loadOrCreateKeys(config.keysDir));
+
+  await services.links.replaceConfigLinks(
+    clients.flatMap((client) =>
+      client.institutions.map((institutionNumber) => ({
+        clientId: client.client_id,
+        institutionNumber,
+      })),
+    ),
+    services.clock().getTime(),
+  );
+
+  const provider = createProvider({
+    services,
+    clients,
+    keys,
+    adapter: createSqlAdapterFactory(db),
+  });
+  provider.proxy = new URL(config.issuer).protocol === 'https:';
+
+  const byId = new Map(clients.map((client) => [client.client_id, client]));
+  const interactions = createInteractionRouter(provider, services, byId);
+  provider.use(requestLog(logger));
+  provider.use(securityHeaders());
+  provider.use(errorPages(logger));
+  provider.use(interactions.routes());
+
+  return { provider, services, clients, logger, callback: provider.callback() };
+}

@@ -1,0 +1,33 @@
+/**
+ * Application logs: pino JSON. Redaction is configured here, once, for every
+ * field that could carry a secret or a person's identity.
+ */
+import pino, { type Logger } from 'pino';
+
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'code',
+  '*.code',
+  'insz',
+  '*.insz',
+  'name',
+  'given_name',
+  'family_name',
+  '*.given_name',
+  '*.family_name',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    { level, base: { service: 'leerid' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    destination,
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,70 @@
+/** Cross-cutting HTTP concerns for LeerID's own pages. */
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from './logger.js';
+import { renderPage } from './views.js';
+
+/** Security headers for every response. */
+export function securityHeaders(): Middleware {
+  return async (ctx, next) => {
+    await next();
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('X-Frame-Options', 'DENY');
+    if (ctx.type === 'text/html' && !ctx.response.get('Content-Security-Policy')) {
+      ctx.set(
+        'Content-Security-Policy',
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      );
+    }
+  };
+}
+
+/** A request id on every request and one log line per finished request. */
+export function requestLog(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const id = ctx.get('x-request-id') || randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    try {
+      await next();
+    } finally {
+      const entry = {
+        reqId: id,
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Math.round(performance.now() - started),
+      };
+      if (ctx.status >= 500) logger.error(entry, 'request failed');
+      else logger.info(entry, 'request');
+    }
+  };
+}
+
+/**
+ * Errors thrown by LeerID's own routes become an error page. oidc-provider's
+ * errors carry a public status and code; anything else is a 500 whose detail
+ * stays in the log.
+ */
+export function errorPages(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const err = error as { status?: number; error?: string; error_description?: string };
+      const status = err.status && err.status < 500 ? err.status : 500;
+      if (status === 500) logger.error({ err: error, reqId: ctx.state.requestId }, 'unhandled');
+      ctx.status = status;
+      ctx.type = 'html';
+      ctx.body = renderPage('error', {
+        error: status === 500 ? 'server_error' : (err.error ?? 'invalid_request'),
+        description:
+          status === 500
+            ? 'Er ging iets mis aan onze kant. Probeer het later opnieuw.'
+            : err.error_description,
+      });
+    }
+  };
+}

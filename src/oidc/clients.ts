@@ -1,0 +1,124 @@
+/**
+ * Learning platforms (relying parties) registered by an integrator in a JSON
+ * file. Validated at start: a mistake names the client and the field, and the
+ * service does not start.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { LeerIdError } from '../errors/index.js';
+
+export const SCOPES = ['openid', 'profile', 'leerid', 'insz', 'offline_access'] as const;
+
+const institutionNumber = z.string().regex(/^\d{1,10}$/, 'must be digits only');
+
+const clientSchema = z
+  .object({
+    client_id: z.string().regex(/^[A-Za-z0-9._:-]{3,120}$/),
+    client_name: z.string().min(1).max(200).optional(),
+    public: z.boolean().default(false),
+    client_secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    client_secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    redirect_uris: z.array(z.url()).min(1),
+    post_logout_redirect_uris: z.array(z.url()).default([]),
+    institutions: z.array(institutionNumber).default([]),
+    scopes: z.array(z.enum(SCOPES)).min(1).default(['openid', 'profile', 'leerid']),
+    inszLegalBasis: z
+      .string()
+      .min(5, 'must cite the decree that allows INSZ')
+      .optional(),
+  })
+  .strict();
+
+const fileSchema = z.object({ clients: z.array(z.unknown()) }).strict();
+
+export type ClientRegistration = Readonly<
+  Omit<z.output<typeof clientSchema>, 'client_secret_env'>
+>;
+
+export function loadClients(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ClientRegistration[] {
+  const text = readText(file);
+  const parsedFile = fileSchema.safeParse(parseJson(file, text));
+  if (!parsedFile.success) {
+    throw invalid(file, 'the file must be {"clients": [ … ]}');
+  }
+
+  const seen = new Set<string>();
+  return parsedFile.data.clients.map((raw, index) => {
+    const label = clientLabel(raw, index);
+    const parsed = clientSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalid(file, `${label}: field ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+
+    const client = resolveSecret(file, label, parsed.data, env);
+    if (seen.has(client.client_id)) {
+      throw invalid(file, `${label}: field client_id: registered twice`);
+    }
+    seen.add(client.client_id);
+    checkRules(file, label, client);
+    return client;
+  });
+}
+
+function resolveSecret(
+  file: string,
+  label: string,
+  client: z.output<typeof clientSchema>,
+  env: NodeJS.ProcessEnv,
+): ClientRegistration {
+  const { client_secret_env: secretEnv, ...rest } = client;
+  if (!secretEnv) return rest;
+
+  const secret = env[secretEnv];
+  if (!secret || secret.length < 32) {
+    throw invalid(
+      file,
+      `${label}: field client_secret_env: ${secretEnv} is unset or shorter than 32`,
+    );
+  }
+  return { ...rest, client_secret: secret };
+}
+
+function checkRules(file: string, label: string, client: ClientRegistration) {
+  if (client.public && client.client_secret) {
+    throw invalid(file, `${label}: field client_secret: a public client has no secret`);
+  }
+  if (!client.public && !client.client_secret) {
+    throw invalid(file, `${label}: field client_secret: required unless "public": true`);
+  }
+  if (!client.scopes.includes('openid')) {
+    throw invalid(file, `${label}: field scopes: must include openid`);
+  }
+  if (client.scopes.includes('insz') && !client.inszLegalBasis) {
+    throw invalid(file, `${label}: field inszLegalBasis: required for scope insz`);
+  }
+}
+
+function clientLabel(raw: unknown, index: number): string {
+  const id = (raw as { client_id?: unknown } | null)?.client_id;
+  return typeof id === 'string' ? `client "${id}" (#${index + 1})` : `client #${index + 1}`;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw invalid(file, (error as Error).message);
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid(file, `not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function invalid(file: string, message: string): LeerIdError {
+  return new LeerIdError('clients.invalid', `${file}: ${message}`);
+}

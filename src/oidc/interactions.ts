@@ -1,0 +1,130 @@
+/**
+ * The pages a pupil sees between a platform's authorization request and the
+ * redirect back: the login form, and the refusal when the access rule says no.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { verifyPassword } from '../accounts/passwords.js';
+import { readForm } from '../http/forms.js';
+import { renderPage } from '../http/views.js';
+import type { Services } from '../services.js';
+import type { AccessDecision } from './access.js';
+import type { ClientRegistration } from './clients.js';
+
+type Refusal = Extract<AccessDecision, { allowed: false }>['reason'];
+
+const REFUSAL_TEXT: Record<Refusal, string> = {
+  no_current_enrolment: 'Je bent op dit moment in geen enkele school ingeschreven.',
+  platform_not_linked: 'Je school gebruikt dit platform niet.',
+};
+
+const WRONG_CREDENTIALS = 'Deze combinatie van gebruikersnaam en wachtwoord klopt niet.';
+
+export function createInteractionRouter(
+  provider: Provider,
+  services: Services,
+  clients: ReadonlyMap<string, ClientRegistration>,
+) {
+  const router = new Router();
+  const clientName = (clientId: unknown) =>
+    clients.get(String(clientId))?.client_name ?? String(clientId);
+
+  router.get('/interaction/:uid', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { prompt, params, session, uid } = details;
+    const name = clientName(params.client_id);
+
+    if (prompt.name === 'login' && session?.accountId && prompt.reasons.includes('platform_access')) {
+      const decision = await services.access.decide(
+        session.accountId,
+        String(params.client_id),
+        services.today(),
+      );
+      if (!decision.allowed) return refuse(ctx, uid, name, decision.reason);
+    }
+
+    if (prompt.name === 'consent' && session?.accountId) {
+      // Platforms registered by config need no consent screen; an explicit
+      // prompt=consent (as offline_access demands) is answered at once.
+      const grant =
+        (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+        new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
+      grant.addOIDCScope(String(params.scope ?? 'openid'));
+      const grantId = await grant.save();
+      await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, {
+        mergeWithLastSubmission: true,
+      });
+      return;
+    }
+
+    showLogin(ctx, uid, name);
+  });
+
+  router.post('/interaction/:uid/login', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { params, uid } = details;
+    const name = clientName(params.client_id);
+    const form = await readForm(ctx);
+    const username = (form.get('username') ?? '').trim().toLowerCase();
+    const password = form.get('password') ?? '';
+
+    const account = username ? await services.accounts.findByUsername(username) : undefined;
+    const valid = await verifyPassword(account?.passwordHash, password);
+    if (!account || !valid || account.status !== 'active') {
+      ctx.status = 401;
+      return showLogin(ctx, uid, name, { username, error: WRONG_CREDENTIALS });
+    }
+
+    const decision = await services.access.decide(
+      account.pupilId,
+      String(params.client_id),
+      services.today(),
+    );
+    if (!decision.allowed) return refuse(ctx, uid, name, decision.reason);
+
+    await services.accounts.recordLogin(account.pupilId, services.clock().getTime());
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: account.pupilId } },
+      { mergeWithLastSubmission: false },
+    );
+  });
+
+  router.post('/interaction/:uid/abort', async (ctx) => {
+    const form = await readForm(ctx);
+    const reason = form.get('reason');
+    const description =
+      reason === 'no_current_enrolment' || reason === 'platform_not_linked'
+        ? reason
+        : 'the pupil did not sign in';
+
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { error: 'access_denied', error_description: description },
+      { mergeWithLastSubmission: false },
+    );
+  });
+
+  return router;
+}
+
+function showLogin(
+  ctx: Context,
+  uid: string,
+  clientName: string,
+  extra: { username?: string; error?: string } = {},
+) {
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = renderPage('login', { uid, clientName, ...extra });
+}
+
+function refuse(ctx: Context, uid: string, clientName: string, reason: Refusal) {
+  ctx.status = 403;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = renderPage('refused', { uid, clientName, reason, message: REFUSAL_TEXT[reason] });
+}

@@ -1,0 +1,160 @@
+/**
+ * oidc-provider configured for LeerID: code flow only, clients from the
+ * registrations file, no consent screen for them, and claims enriched from
+ * the store and filtered per platform at every issuance.
+ */
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientRegistration } from './clients.js';
+import { CLAIMS_BY_SCOPE, buildClaims } from './claims.js';
+import type { KeyMaterial } from './keys.js';
+import type { Services } from '../services.js';
+import { renderPage } from '../http/views.js';
+
+const { Check, base: basePolicy } = interactionPolicy;
+
+export interface ProviderOptions {
+  services: Services;
+  clients: ClientRegistration[];
+  keys: KeyMaterial;
+  adapter: Configuration['adapter'];
+}
+
+export function createProvider(options: ProviderOptions): Provider {
+  const { services, clients, keys, adapter } = options;
+  const registrations = new Map(clients.map((client) => [client.client_id, client]));
+
+  const configuration: Configuration = {
+    adapter,
+    clients: clients.map(toClientMetadata),
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: { keys: keys.cookieKeys },
+    scopes: ['openid', 'offline_access', 'profile', 'leerid', 'insz'],
+    claims: { ...CLAIMS_BY_SCOPE } as unknown as Configuration['claims'],
+    // The same claims in the ID token as at userinfo: platforms read either.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraClientMetadata: { properties: ['insz_legal_basis'] },
+    features: {
+      devInteractions: { enabled: false },
+      // A platform may only revoke or inspect the tokens issued to itself.
+      revocation: { enabled: true, allowedPolicy: ownTokensOnly },
+      introspection: { enabled: true, allowedPolicy: ownTokensOnly },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = renderPage('logout', { form });
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.body = renderPage('logged-out', {});
+        },
+      },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: buildPolicy(services),
+    },
+    ttl: {
+      Session: services.config.sessionTtlSeconds,
+      Interaction: 3600,
+      Grant: services.config.sessionTtlSeconds,
+      AuthorizationCode: 60,
+      AccessToken: 3600,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+    loadExistingGrant: (ctx) => grantRequestedScopes(ctx),
+    findAccount: async (ctx, sub) => {
+      const pupil = await services.pupils.findById(sub);
+      if (!pupil) return undefined;
+      return {
+        accountId: sub,
+        claims: async (_use, scope) => {
+          const clientId = ctx.oidc.client?.clientId;
+          const registration = clientId ? registrations.get(clientId) : undefined;
+          const decision = clientId
+            ? await services.access.decide(sub, clientId, services.today())
+            : undefined;
+          return buildClaims(pupil, {
+            scopes: new Set(scope.split(' ')),
+            linkedEnrolments: decision?.allowed ? decision.enrolments : [],
+            inszLegalBasis: registration?.inszLegalBasis,
+          }) as unknown as { sub: string };
+        },
+      };
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = renderPage('error', { error: out.error, description: out.error_description });
+    },
+  };
+
+  return new Provider(services.config.issuer, configuration);
+}
+
+function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {
+  return token.clientId === client.clientId;
+}
+
+function toClientMetadata(client: ClientRegistration) {
+  return {
+    client_id: client.client_id,
+    ...(client.client_name ? { client_name: client.client_name } : {}),
+    ...(client.public
+      ? { token_endpoint_auth_method: 'none' as const }
+      : { client_secret: client.client_secret }),
+    redirect_uris: [...client.redirect_uris],
+    post_logout_redirect_uris: [...client.post_logout_redirect_uris],
+    scope: client.scopes.join(' '),
+    ...(client.inszLegalBasis ? { insz_legal_basis: client.inszLegalBasis } : {}),
+  };
+}
+
+/**
+ * Platforms registered by config need no consent: the grant covers what the
+ * platform asked for, which oidc-provider has already limited to its scopes.
+ */
+async function grantRequestedScopes(ctx: KoaContextWithOIDC) {
+  const { oidc } = ctx;
+  const accountId = oidc.session?.accountId;
+  const client = oidc.client;
+  if (!accountId || !client) return undefined;
+
+  const existingId = oidc.session?.grantIdFor(client.clientId);
+  const grant =
+    (existingId ? await oidc.provider.Grant.find(existingId) : undefined) ??
+    new oidc.provider.Grant({ accountId, clientId: client.clientId });
+
+  const requested = String(oidc.params?.scope ?? 'openid');
+  grant.addOIDCScope(requested);
+  await grant.save();
+  return grant;
+}
+
+/**
+ * The login prompt also fires for a pupil who already has a session but may
+ * not use this platform, so that a session never bypasses the access rule.
+ */
+function buildPolicy(services: Services) {
+  const policy = basePolicy();
+  const login = policy.get('login');
+  login?.checks.add(
+    new Check(
+      'platform_access',
+      'the pupil may not use this platform',
+      'access_denied',
+      async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        const clientId = ctx.oidc.client?.clientId;
+        if (!accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
+        const decision = await services.access.decide(accountId, clientId, services.today());
+        return decision.allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  return policy;
+}

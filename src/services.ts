@@ -1,0 +1,32 @@
+/**
+ * The services every part of LeerID shares, built once from the config, the
+ * store and the clock. Tests build the same thing against their own store.
+ */
+import type { Config } from './config/schema.js';
+import { createAccessPolicy } from './oidc/access.js';
+import { createAccountStore } from './store/accounts.js';
+import type { Db } from './store/db.js';
+import { createPlatformLinkStore } from './store/platform-links.js';
+import { createPupilStore } from './store/pupils.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { todayIn } from './util/dates.js';
+
+export function createServices(config: Config, db: Db, clock: Clock = systemClock) {
+  const pupils = createPupilStore(db);
+  const accounts = createAccountStore(db);
+  const links = createPlatformLinkStore(db);
+
+  return {
+    config,
+    db,
+    clock,
+    pupils,
+    accounts,
+    links,
+    access: createAccessPolicy(pupils, links),
+    /** Today's date where the schools are, for every enrolment check. */
+    today: () => todayIn(config.timezone, clock()),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,66 @@
+/**
+ * Starts LeerID on a loopback port chosen by the system. The issuer must name
+ * the port, so the socket is opened first and the app attached to it after.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/app.js';
+import { resolveConfig } from '../../src/config/load.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { createLogger } from '../../src/http/logger.js';
+import type { ClientRegistration } from '../../src/oidc/clients.js';
+import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
+import type { Db } from '../../src/store/db.js';
+import type { Clock } from '../../src/util/clock.js';
+
+export interface TestServer {
+  app: App;
+  issuer: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+let sharedKeys: Promise<KeyMaterial> | undefined;
+
+export function testKeys(): Promise<KeyMaterial> {
+  sharedKeys ??= generateSigningKeys().then((keys) => ({
+    jwks: { keys },
+    cookieKeys: ['test-cookie-key-0123456789abcdef'],
+    generated: true,
+  }));
+  return sharedKeys;
+}
+
+export async function startServer(options: {
+  db: Db;
+  clients: ClientRegistration[];
+  clock?: Clock;
+  config?: ConfigInput;
+}): Promise<TestServer> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://127.0.0.1:${port}`;
+
+  const config = resolveConfig({ issuer, logLevel: 'silent', ...options.config });
+  const app = await createApp({
+    config,
+    db: options.db,
+    clients: options.clients,
+    keys: await testKeys(),
+    logger: createLogger('silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  server.on('request', app.callback);
+
+  return {
+    app,
+    issuer,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
