@@ -1,0 +1,46 @@
+/**
+ * Calendar arithmetic on 'YYYY-MM-DD' strings, the form dates take everywhere
+ * in LeerID. Pure functions, no time zone: "today" comes from todayIn().
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** True when `value` is a real calendar date written as 'YYYY-MM-DD'. */
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+
+  return day <= daysInMonth(year, month);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** `date` moved by `days` calendar days (negative goes back). */
+export function addDays(date: string, days: number): string {
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * DAY_MS;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Whole years between `birthDate` and `onDate` (the age on that day). */
+export function ageOn(birthDate: string, onDate: string): number {
+  const age = Number(onDate.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return onDate.slice(5) < birthDate.slice(5) ? age - 1 : age;
+}
+
+/**
+ * The rule for a current enrolment, shared by sync and login: started on or
+ * before `today` and not ended before it (both bounds inclusive).
+ */
+export function isCurrentOn(
+  enrolment: { start_date: string; end_date: string | null },
+  today: string,
+): boolean {
+  if (enrolment.start_date > today) return false;
+  return enrolment.end_date === null || enrolment.end_date >= today;
+}
