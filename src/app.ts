@@ -4,6 +4,7 @@
  */
 import type Provider from 'oidc-provider';
 import type { Config } from './config/schema.js';
+import { createHealthRouter } from './http/health.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { errorPages, requestLog, securityHeaders } from './http/middleware.js';
 import { loadClients, type ClientRegistration } from './oidc/clients.js';
@@ -64,6 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(requestLog(logger));
   provider.use(securityHeaders());
   provider.use(errorPages(logger));
+  provider.use(createHealthRouter(db).routes());
   provider.use(interactions.routes());
 
   return { provider, services, clients, logger, callback: provider.callback() };

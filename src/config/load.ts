@@ -16,6 +16,7 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_REDIS_URL: 'redisUrl',
   LEERID_CLIENTS_FILE: 'clientsFile',
   LEERID_KEYS_DIR: 'keysDir',
+  LEERID_DATA_DIR: 'dataDir',
   LEERID_TIMEZONE: 'timezone',
   LEERID_LOG_LEVEL: 'logLevel',
   LEERID_SYNC_MAPPING_FILE: 'sync.mappingFile',

@@ -15,6 +15,7 @@ export const configSchema = z
       .describe('postgres://… or sqlite:<file>; sqlite::memory: for tests'),
     redisUrl: z.string().optional().describe('redis://…; unset: no Redis'),
     clientsFile: z.string().default('config/clients.json'),
+    dataDir: z.string().default('data').describe('working files: demo dump, mail outbox'),
     keysDir: z.string().default('keys'),
     timezone: z
       .string()

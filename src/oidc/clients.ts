@@ -50,8 +50,7 @@ export function loadClients(
     const label = clientLabel(raw, index);
     const parsed = clientSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(file, `${label}: field ${issue?.path.join('.')}: ${issue?.message}`);
+      throw invalid(file, `${label}: ${describeIssue(parsed.error.issues[0])}`);
     }
 
     const client = resolveSecret(file, label, parsed.data, env);
@@ -96,6 +95,12 @@ function checkRules(file: string, label: string, client: ClientRegistration) {
   if (client.scopes.includes('insz') && !client.inszLegalBasis) {
     throw invalid(file, `${label}: field inszLegalBasis: required for scope insz`);
   }
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  if (issue.code === 'unrecognized_keys') return `field ${issue.keys.join(', ')}: unknown field`;
+  return `field ${issue.path.join('.')}: ${issue.message}`;
 }
 
 function clientLabel(raw: unknown, index: number): string {

@@ -1,0 +1,48 @@
+/**
+ * Demo data for the embedded default: on an empty store, a synthetic
+ * Discimus dump is generated and imported, and the four fixed demo pupils
+ * get a known password. Never touches a store that already holds pupils.
+ */
+import { join } from 'node:path';
+import { hashPassword } from '../accounts/passwords.js';
+import type { Config } from '../config/schema.js';
+import { DEMO_PUPILS, writeDemoDump } from '../demo/index.js';
+import type { Db } from '../store/db.js';
+import { runSync } from '../sync/index.js';
+import { todayIn } from '../util/dates.js';
+
+export const DEMO_PASSWORD = 'demo-wachtwoord';
+const DEMO_PUPIL_COUNT = 2000;
+
+export interface DemoLogin {
+  username: string;
+  situation: string;
+}
+
+export async function seedDemo(db: Db, config: Config): Promise<DemoLogin[]> {
+  const row = await db('pupils').count({ n: '*' }).first();
+  if (Number(row?.n ?? 0) === 0) {
+    const now = new Date();
+    const dump = join(config.dataDir, 'demo-dump.csv.gz');
+    await writeDemoDump({ pupils: DEMO_PUPIL_COUNT, out: dump, today: todayIn(config.timezone, now) });
+    await runSync(db, dump, { now, timezone: config.timezone });
+  }
+
+  const logins: DemoLogin[] = [];
+  for (const fact of Object.values(DEMO_PUPILS)) {
+    const account = await db('accounts')
+      .join('pupils', 'pupils.id', 'accounts.pupil_id')
+      .select('accounts.pupil_id', 'accounts.username', 'accounts.password_hash')
+      .where('pupils.discimus_id', fact.discimusId)
+      .first();
+    if (!account) continue;
+
+    if (!account.password_hash) {
+      await db('accounts')
+        .where({ pupil_id: account.pupil_id })
+        .update({ password_hash: await hashPassword(DEMO_PASSWORD), updated_at: Date.now() });
+    }
+    logins.push({ username: account.username, situation: fact.situation });
+  }
+  return logins;
+}
