@@ -4,6 +4,8 @@
  */
 import type { Knex } from 'knex';
 import * as m001 from './20261203-001-core.js';
+import * as m007 from './20261203-007-privacy-log.js';
+import * as mSync from './20261204-001-sync.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -12,10 +14,12 @@ interface Migration {
 
 const migrations: Record<string, Migration> = {
   '20261203-001-core': m001,
+  '20261203-007-privacy-log': m007,
+  '20261204-001-sync': mSync,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: async () => Object.keys(migrations).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => migrations[name] as Migration,
 };

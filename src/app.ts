@@ -3,6 +3,7 @@
  * LeerID's pages mounted on it.
  */
 import type Provider from 'oidc-provider';
+import { loadPrivacyLogKey } from './audit/key.js';
 import type { Config } from './config/schema.js';
 import { createHealthRouter } from './http/health.js';
 import { createLogger, type Logger } from './http/logger.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Defaults to the keys in config.keysDir, made when missing. */
   keys?: KeyMaterial;
   logger?: Logger;
+  /** Defaults to the key named by the config, made when missing. */
+  privacyLogKey?: Buffer;
 }
 
 export interface App {
@@ -33,12 +36,17 @@ export interface App {
   clients: ClientRegistration[];
   logger: Logger;
   callback: ReturnType<Provider['callback']>;
+  /** Flushes buffers; the caller closes the HTTP server and the store. */
+  close(): Promise<void>;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const services = createServices(config, db, options.clock);
+  const services = createServices(config, db, {
+    privacyLogKey: options.privacyLogKey ?? loadPrivacyLogKey(config),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const clients = options.clients ?? loadClients(config.clientsFile);
   const keys = options.keys ?? (await loadOrCreateKeys(config.keysDir));
 
@@ -68,5 +76,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(createHealthRouter(db).routes());
   provider.use(interactions.routes());
 
-  return { provider, services, clients, logger, callback: provider.callback() };
+  return {
+    provider,
+    services,
+    clients,
+    logger,
+    callback: provider.callback(),
+    close: () => services.privacyLog.close(),
+  };
 }

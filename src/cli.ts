@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'write a synthetic Discimus dump: leerid demo-data --pupils N --out FILE',
     load: () => import('./commands/demo-data.js'),
   },
+  audit: {
+    summary: 'privacy log: verify | export | report | anchor | purge',
+    load: () => import('./commands/audit.js'),
+  },
   migrate: {
     summary: 'bring the database schema up to date',
     load: () => import('./commands/migrate.js'),

@@ -2,6 +2,7 @@
  * The services every part of LeerID shares, built once from the config, the
  * store and the clock. Tests build the same thing against their own store.
  */
+import { createPrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
 import { createAccessPolicy } from './oidc/access.js';
 import { createAccountStore } from './store/accounts.js';
@@ -11,7 +12,14 @@ import { createPupilStore } from './store/pupils.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { todayIn } from './util/dates.js';
 
-export function createServices(config: Config, db: Db, clock: Clock = systemClock) {
+export interface ServiceOptions {
+  clock?: Clock;
+  /** HMAC key of the privacy log chain (see src/audit/key.ts). */
+  privacyLogKey: Buffer;
+}
+
+export function createServices(config: Config, db: Db, options: ServiceOptions) {
+  const clock = options.clock ?? systemClock;
   const pupils = createPupilStore(db);
   const accounts = createAccountStore(db);
   const links = createPlatformLinkStore(db);
@@ -24,6 +32,11 @@ export function createServices(config: Config, db: Db, clock: Clock = systemCloc
     accounts,
     links,
     access: createAccessPolicy(pupils, links),
+    privacyLog: createPrivacyLogWriter(db, {
+      key: options.privacyLogKey,
+      flushIntervalMs: config.privacyLog.flushIntervalMs,
+      now: () => clock().getTime(),
+    }),
     /** Today's date where the schools are, for every enrolment check. */
     today: () => todayIn(config.timezone, clock()),
   };

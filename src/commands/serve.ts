@@ -44,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
   clearInterval(cleanup);
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await app.close();
   await db.destroy();
   return 0;
 }

@@ -19,6 +19,8 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_DATA_DIR: 'dataDir',
   LEERID_TIMEZONE: 'timezone',
   LEERID_LOG_LEVEL: 'logLevel',
+  LEERID_PRIVACY_LOG_KEY_FILE: 'privacyLog.keyFile',
+  LEERID_PRIVACY_LOG_RETENTION_DAYS: 'privacyLog.retentionDays',
   LEERID_SYNC_MAPPING_FILE: 'sync.mappingFile',
   LEERID_SYNC_MAX_ENDED_SHARE: 'sync.maxEndedShare',
 };

@@ -30,6 +30,14 @@ export const configSchema = z
       })
       .strict()
       .default({ maxEndedShare: 0.05, minSizeRatio: 0.9 }),
+    privacyLog: z
+      .object({
+        keyFile: z.string().optional().describe('HMAC key of the chain; default <keysDir>/privacy-log.key'),
+        flushIntervalMs: z.coerce.number().int().min(10).max(10_000).default(200),
+        retentionDays: z.coerce.number().int().min(1).default(12 * 366),
+      })
+      .strict()
+      .default({ flushIntervalMs: 200, retentionDays: 12 * 366 }),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -5,7 +5,8 @@
  */
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientRegistration } from './clients.js';
-import { CLAIMS_BY_SCOPE, buildClaims } from './claims.js';
+import { CLAIMS_BY_SCOPE, buildClaims, type PupilClaims } from './claims.js';
+import type { PrivacyEvent } from '../audit/entry.js';
 import type { KeyMaterial } from './keys.js';
 import type { Services } from '../services.js';
 import { renderPage } from '../http/views.js';
@@ -73,17 +74,21 @@ export function createProvider(options: ProviderOptions): Provider {
       if (!pupil) return undefined;
       return {
         accountId: sub,
-        claims: async (_use, scope) => {
+        claims: async (use, scope) => {
           const clientId = ctx.oidc.client?.clientId;
           const registration = clientId ? registrations.get(clientId) : undefined;
           const decision = clientId
             ? await services.access.decide(sub, clientId, services.today())
             : undefined;
-          return buildClaims(pupil, {
+          const claims = buildClaims(pupil, {
             scopes: new Set(scope.split(' ')),
             linkedEnrolments: decision?.allowed ? decision.enrolments : [],
             inszLegalBasis: registration?.inszLegalBasis,
-          }) as unknown as { sub: string };
+          });
+          if (clientId) {
+            services.privacyLog.record(disclosureEvent(use, clientId, claims, registration));
+          }
+          return claims as unknown as { sub: string };
         },
       };
     },
@@ -94,6 +99,27 @@ export function createProvider(options: ProviderOptions): Provider {
   };
 
   return new Provider(services.config.issuer, configuration);
+}
+
+/** What the privacy log keeps of a release: claim names and schools, no values. */
+function disclosureEvent(
+  use: string,
+  clientId: string,
+  claims: PupilClaims,
+  registration: ClientRegistration | undefined,
+): PrivacyEvent {
+  return {
+    kind: use === 'id_token' ? 'disclosure.id_token' : 'disclosure.userinfo',
+    actorType: 'client',
+    actor: clientId,
+    pupilId: claims.sub,
+    purpose: 'login to a learning platform',
+    legalBasis: claims.insz ? (registration?.inszLegalBasis ?? null) : null,
+    data: {
+      claims: Object.keys(claims).sort(),
+      institutions: claims.enrolments?.map((e) => e.institution_number) ?? [],
+    },
+  };
 }
 
 function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {

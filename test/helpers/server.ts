@@ -20,6 +20,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export const TEST_PRIVACY_LOG_KEY = Buffer.alloc(32, 7);
+
 let sharedKeys: Promise<KeyMaterial> | undefined;
 
 export function testKeys(): Promise<KeyMaterial> {
@@ -49,6 +51,7 @@ export async function startServer(options: {
     clients: options.clients,
     keys: await testKeys(),
     logger: createLogger('silent'),
+    privacyLogKey: TEST_PRIVACY_LOG_KEY,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   server.on('request', app.callback);
@@ -57,10 +60,12 @@ export async function startServer(options: {
     app,
     issuer,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await app.close();
+    },
   };
 }
