@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { createLogger } from '../../src/http/logger.js';
+import { createLogger, type Logger } from '../../src/http/logger.js';
 import type { ClientRegistration } from '../../src/oidc/clients.js';
 import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
 import type { Db } from '../../src/store/db.js';
@@ -38,6 +38,7 @@ export async function startServer(options: {
   clients: ClientRegistration[];
   clock?: Clock;
   config?: ConfigInput;
+  logger?: Logger;
 }): Promise<TestServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +51,7 @@ export async function startServer(options: {
     db: options.db,
     clients: options.clients,
     keys: await testKeys(),
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     privacyLogKey: TEST_PRIVACY_LOG_KEY,
     ...(options.clock ? { clock: options.clock } : {}),
   });
