@@ -3,6 +3,7 @@
  * rest of the code only ever sees a fully resolved, frozen Config.
  */
 import { z } from 'zod';
+import { upstreamSchema } from './upstream.js';
 
 export const configSchema = z
   .object({
@@ -38,6 +39,7 @@ export const configSchema = z
       })
       .strict()
       .default({ flushIntervalMs: 200, retentionDays: 12 * 366 }),
+    upstream: upstreamSchema,
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
