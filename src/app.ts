@@ -4,6 +4,7 @@
  */
 import type Provider from 'oidc-provider';
 import { loadPrivacyLogKey } from './audit/key.js';
+import type { PrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
 import { createHealthRouter } from './http/health.js';
 import { createLogger, type Logger } from './http/logger.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Defaults to the key named by the config, made when missing. */
   privacyLogKey?: Buffer;
+  /** Replaces the privacy log writer; only benchmarks compare without it. */
+  privacyLog?: PrivacyLogWriter;
 }
 
 export interface App {
@@ -46,6 +49,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const services = createServices(config, db, {
     privacyLogKey: options.privacyLogKey ?? loadPrivacyLogKey(config),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
   });
   const clients = options.clients ?? loadClients(config.clientsFile);
   const keys = options.keys ?? (await loadOrCreateKeys(config.keysDir));

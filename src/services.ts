@@ -2,7 +2,7 @@
  * The services every part of LeerID shares, built once from the config, the
  * store and the clock. Tests build the same thing against their own store.
  */
-import { createPrivacyLogWriter } from './audit/writer.js';
+import { createPrivacyLogWriter, type PrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
 import { createAccessPolicy } from './oidc/access.js';
 import { createAccountStore } from './store/accounts.js';
@@ -16,6 +16,8 @@ export interface ServiceOptions {
   clock?: Clock;
   /** HMAC key of the privacy log chain (see src/audit/key.ts). */
   privacyLogKey: Buffer;
+  /** Replaces the privacy log writer; only benchmarks compare without it. */
+  privacyLog?: PrivacyLogWriter;
 }
 
 export function createServices(config: Config, db: Db, options: ServiceOptions) {
@@ -32,11 +34,13 @@ export function createServices(config: Config, db: Db, options: ServiceOptions) 
     accounts,
     links,
     access: createAccessPolicy(pupils, links),
-    privacyLog: createPrivacyLogWriter(db, {
-      key: options.privacyLogKey,
-      flushIntervalMs: config.privacyLog.flushIntervalMs,
-      now: () => clock().getTime(),
-    }),
+    privacyLog:
+      options.privacyLog ??
+      createPrivacyLogWriter(db, {
+        key: options.privacyLogKey,
+        flushIntervalMs: config.privacyLog.flushIntervalMs,
+        now: () => clock().getTime(),
+      }),
     /** Today's date where the schools are, for every enrolment check. */
     today: () => todayIn(config.timezone, clock()),
   };

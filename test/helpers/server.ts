@@ -8,6 +8,7 @@ import { createApp, type App } from '../../src/app.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/http/logger.js';
+import type { PrivacyLogWriter } from '../../src/audit/writer.js';
 import type { ClientRegistration } from '../../src/oidc/clients.js';
 import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
 import type { Db } from '../../src/store/db.js';
@@ -39,6 +40,7 @@ export async function startServer(options: {
   clock?: Clock;
   config?: ConfigInput;
   logger?: Logger;
+  privacyLog?: PrivacyLogWriter | undefined;
 }): Promise<TestServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,6 +55,7 @@ export async function startServer(options: {
     keys: await testKeys(),
     logger: options.logger ?? createLogger('silent'),
     privacyLogKey: TEST_PRIVACY_LOG_KEY,
+    ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   server.on('request', app.callback);
