@@ -1,0 +1,119 @@
+/**
+ * Writes the diff to the store, set-based, in the run's transaction: new and
+ * changed pupils, pupils gone from the dump, new and changed enrolments,
+ * enrolments gone from the dump (ended the day before the run), schools and
+ * their locations. Returns what only the writes can tell.
+ */
+import { addDays } from '../util/calendar.js';
+import { countOf } from './sql.js';
+import type { SyncSession } from './session.js';
+
+export interface ApplyCounts {
+  pupilsGone: number;
+  institutionsNew: number;
+  locationsNew: number;
+}
+
+export async function applyDiff(
+  session: SyncSession,
+  today: string,
+  nowMs: number,
+): Promise<ApplyCounts> {
+  await writePupils(session, nowMs);
+  const pupilsGone = await session.run(
+    `UPDATE pupils SET missing_since = ?
+      WHERE missing_since IS NULL
+        AND NOT EXISTS (SELECT 1 FROM stage_pupils sp WHERE sp.discimus_id = pupils.discimus_id)`,
+    [nowMs],
+  );
+
+  await writeEnrolments(session, today, nowMs);
+  const { institutionsNew, locationsNew } = await writeSchools(session);
+
+  return { pupilsGone, institutionsNew, locationsNew };
+}
+
+async function writePupils(session: SyncSession, nowMs: number): Promise<void> {
+  await session.run(
+    `INSERT INTO pupils (id, discimus_id, insz, given_name, family_name, gender, birth_date,
+                         row_hash, created_at, updated_at, last_seen_at)
+     SELECT pupil_id, discimus_id, insz, given_name, family_name, gender, birth_date,
+            pupil_hash, ?, ?, ?
+       FROM stage_pupils WHERE is_new = 1`,
+    [nowMs, nowMs, nowMs],
+  );
+
+  // Matched on discimus_id when staged: an INSZ correction lands here too.
+  await session.run(
+    `UPDATE pupils
+        SET insz = sp.insz, given_name = sp.given_name, family_name = sp.family_name,
+            gender = sp.gender, birth_date = sp.birth_date, row_hash = sp.pupil_hash,
+            updated_at = ?, last_seen_at = ?, missing_since = NULL
+       FROM stage_pupils sp
+      WHERE pupils.id = sp.pupil_id AND sp.is_new = 0
+        AND (sp.old_hash <> sp.pupil_hash OR sp.old_missing IS NOT NULL)`,
+    [nowMs, nowMs],
+  );
+}
+
+async function writeEnrolments(session: SyncSession, today: string, nowMs: number) {
+  await session.run(
+    `INSERT INTO enrolments (pupil_id, institution_number, location_number, stamnummer,
+                             kind_of_education, administrative_group, enrolment_date,
+                             start_date, end_date, row_hash, updated_at)
+     SELECT pupil_id, institution_number, location_number, stamnummer, kind_of_education,
+            administrative_group, enrolment_date, start_date, end_date, enrolment_hash, ?
+       FROM stage_enrolments WHERE enrolment_id IS NULL`,
+    [nowMs],
+  );
+
+  await session.run(
+    `UPDATE enrolments
+        SET stamnummer = s.stamnummer, kind_of_education = s.kind_of_education,
+            administrative_group = s.administrative_group, enrolment_date = s.enrolment_date,
+            end_date = s.end_date, row_hash = s.enrolment_hash, updated_at = ?,
+            missing_since = NULL
+       FROM stage_enrolments s
+      WHERE enrolments.id = s.enrolment_id
+        AND (s.old_hash <> s.enrolment_hash OR s.old_missing IS NOT NULL)`,
+    [nowMs],
+  );
+
+  // A row gone from the dump ended yesterday: it is no longer current today.
+  // Its row_hash stays, missing_since marks it, so a return is seen as a change.
+  await session.run(
+    `UPDATE enrolments
+        SET missing_since = ?, updated_at = ?,
+            end_date = CASE WHEN end_date IS NULL OR end_date >= ? THEN ? ELSE end_date END
+      WHERE id IN (SELECT id FROM gone_enrolments)`,
+    [nowMs, nowMs, today, addDays(today, -1)],
+  );
+}
+
+async function writeSchools(session: SyncSession) {
+  const institutionsBefore = await countOf(session, 'SELECT count(*) AS n FROM institutions');
+
+  await session.run(`DROP TABLE IF EXISTS stage_locations`);
+  await session.run(
+    `CREATE TEMPORARY TABLE stage_locations AS
+     SELECT institution_number, location_number, max(institution_name) AS name
+       FROM stage_rows GROUP BY institution_number, location_number`,
+  );
+  // "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT.
+  await session.run(
+    `INSERT INTO institutions (institution_number, name)
+     SELECT institution_number, max(name) FROM stage_locations WHERE 1 = 1
+      GROUP BY institution_number
+     ON CONFLICT (institution_number) DO UPDATE SET name = excluded.name
+      WHERE excluded.name IS NOT NULL
+        AND (institutions.name IS NULL OR institutions.name <> excluded.name)`,
+  );
+  const locationsNew = await session.run(
+    `INSERT INTO locations (institution_number, location_number)
+     SELECT institution_number, location_number FROM stage_locations WHERE 1 = 1
+     ON CONFLICT DO NOTHING`,
+  );
+
+  const institutionsAfter = await countOf(session, 'SELECT count(*) AS n FROM institutions');
+  return { institutionsNew: institutionsAfter - institutionsBefore, locationsNew };
+}

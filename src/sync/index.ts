@@ -1,0 +1,225 @@
+/**
+ * The nightly Discimus sync: a full dump in, a delta out, all or nothing.
+ *
+ *   lock -> record run -> read + validate + stage (one stream) -> cross-row
+ *   checks -> diff -> guards -> apply -> accounts -> commit (or roll back
+ *   for a dry run) -> record outcome -> unlock
+ *
+ * Everything between "stage" and "commit" is one transaction on one
+ * connection, so a failure or a killed process leaves the store as it was.
+ * docs/dump-format.md and docs/sync.md describe the behaviour.
+ */
+import { todayIn } from '../util/dates.js';
+import type { Db } from '../store/db.js';
+import { createMissingAccounts } from './accounts.js';
+import { applyDiff } from './apply.js';
+import { countPupilConflicts, diffEnrolments, stagePupils } from './diff.js';
+import { openDump, type DumpReader } from './dump-reader.js';
+import { assertPlausible, evaluateGuards } from './guards.js';
+import { acquireSyncLock } from './lock.js';
+import { loadColumnMapping, type ColumnMapping } from './mapping.js';
+import type { SyncReport } from './report.js';
+import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
+import { DumpRowsError, FaultList } from './row-faults.js';
+import { openSession, type SyncSession } from './session.js';
+import { createStage } from './stage.js';
+import { failRun, finishRun, previousAppliedRows, startRun } from './sync-runs.js';
+import { validateRow } from './validate-row.js';
+
+export type { SyncReport } from './report.js';
+export { formatReport } from './report.js';
+export { DumpRowsError, type RowFault } from './row-faults.js';
+export { currentSql } from './sql.js';
+
+export type SyncPhase = 'read' | 'check' | 'diff' | 'apply' | 'accounts' | 'commit';
+
+export interface ProgressEvent {
+  phase: SyncPhase;
+  /** During 'read': bytes of the file read so far, of `size`. */
+  bytesRead?: number;
+  size?: number;
+  rows?: number;
+}
+
+export interface SyncOptions {
+  /** The clock: decides "today" (in `timezone`) and the *_at stamps. */
+  now: Date;
+  timezone: string;
+  dryRun?: boolean;
+  force?: boolean;
+  maxEndedShare: number;
+  minSizeRatio: number;
+  mappingFile?: string;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+const TEMP_TABLES = [
+  'new_accounts',
+  'stage_locations',
+  'gone_enrolments',
+  'stage_enrolments',
+  'stage_pupils',
+  'stage_rows',
+];
+
+export async function runSync(db: Db, source: string, options: SyncOptions): Promise<SyncReport> {
+  const mapping = loadColumnMapping(options.mappingFile);
+  const release = await acquireSyncLock(db);
+
+  try {
+    const runId = await startRun(db, {
+      file: source,
+      dryRun: Boolean(options.dryRun),
+      forced: Boolean(options.force),
+    });
+    const previousRows = await previousAppliedRows(db);
+
+    try {
+      const report = await execute(db, source, mapping, options, runId, previousRows);
+      await finishRun(db, runId, report);
+      return report;
+    } catch (error) {
+      await failRun(db, runId, error);
+      throw error;
+    }
+  } finally {
+    await release();
+  }
+}
+
+async function execute(
+  db: Db,
+  source: string,
+  mapping: ColumnMapping,
+  options: SyncOptions,
+  runId: number,
+  previousRows: number | null,
+): Promise<SyncReport> {
+  const started = performance.now();
+  const today = todayIn(options.timezone, options.now);
+  const nowMs = options.now.getTime();
+  const progress = options.onProgress ?? (() => {});
+  const reader = await openDump(source, mapping);
+  const session = await openSession(db);
+
+  try {
+    await session.begin();
+    await tuneSession(session);
+
+    const rows = await stageDump(session, reader, today, progress);
+    progress({ phase: 'check', rows: rows.count });
+    await checkAcrossRows(session, today, rows.faults);
+
+    progress({ phase: 'diff' });
+    const diff = await diffEnrolments(session, today);
+    const verdict = evaluateGuards({
+      activeBefore: diff.activeBefore,
+      enrolmentsEnded: diff.enrolmentsEnded,
+      rows: rows.count,
+      previousRows,
+      maxEndedShare: options.maxEndedShare,
+      minSizeRatio: options.minSizeRatio,
+    });
+    assertPlausible(verdict, Boolean(options.force));
+
+    progress({ phase: 'apply' });
+    const applied = await applyDiff(session, today, nowMs);
+    progress({ phase: 'accounts' });
+    const accountsCreated = await createMissingAccounts(session, nowMs);
+
+    progress({ phase: 'commit' });
+    await dropTempTables(session);
+    await (options.dryRun ? session.rollback() : session.commit());
+
+    return {
+      runId,
+      file: source,
+      checksum: reader.stats.checksum,
+      outcome: options.dryRun ? 'dry-run' : 'applied',
+      forced: Boolean(options.force),
+      today,
+      rows: rows.count,
+      durationMs: Math.round(performance.now() - started),
+      pupils: {
+        inDump: diff.pupilsInDump,
+        new: diff.pupilsNew,
+        changed: diff.pupilsChanged,
+        returned: diff.pupilsReturned,
+        gone: applied.pupilsGone,
+      },
+      enrolments: {
+        new: diff.enrolmentsNew,
+        changed: diff.enrolmentsChanged,
+        ended: diff.enrolmentsEnded,
+        gone: diff.enrolmentsGone,
+        activeBefore: diff.activeBefore,
+      },
+      accounts: { created: accountsCreated },
+      institutions: { new: applied.institutionsNew },
+      locations: { new: applied.locationsNew },
+      guards: {
+        endedShare: verdict.endedShare,
+        sizeRatio: verdict.sizeRatio,
+        overridden: options.force ? verdict.problems : [],
+      },
+    };
+  } catch (error) {
+    await session.rollback().catch(() => {});
+    throw error;
+  } finally {
+    await session.release();
+  }
+}
+
+/** Reads, validates and stages every row in one stream; faults are collected. */
+async function stageDump(
+  session: SyncSession,
+  reader: DumpReader,
+  today: string,
+  progress: (event: ProgressEvent) => void,
+) {
+  const stage = await createStage(session);
+  const faults = new FaultList();
+  const rules = { today };
+  let count = 0;
+
+  await reader.read((batch) => {
+    for (const record of batch) {
+      const row = validateRow(record, rules, faults);
+      if (row) stage.push(row);
+    }
+    count += batch.length;
+    const { bytesRead, size } = reader.stats;
+    progress({ phase: 'read', bytesRead, size, rows: count });
+    return stage.flush();
+  });
+  await stage.finish();
+
+  return { count, faults };
+}
+
+/**
+ * Duplicate enrolments and pupils whose rows disagree. A dump with any
+ * faulty row is refused whole: quality problems go back to the source
+ * (protocol art. 10), and skipping a row would look like an ended enrolment.
+ */
+async function checkAcrossRows(session: SyncSession, today: string, faults: FaultList) {
+  if (session.dialect === 'pg') await session.run('ANALYZE stage_rows');
+  await findDuplicateEnrolments(session, faults);
+  await stagePupils(session, today);
+  if (await countPupilConflicts(session)) await findPupilConflicts(session, faults);
+
+  if (faults.total > 0) throw new DumpRowsError(faults.sorted(), faults.total);
+}
+
+/** Big joins and sorts run in memory; the run holds one connection anyway. */
+async function tuneSession(session: SyncSession): Promise<void> {
+  if (session.dialect === 'pg') {
+    await session.run(`SET LOCAL work_mem = '256MB'`);
+    await session.run(`SET LOCAL maintenance_work_mem = '256MB'`);
+  }
+}
+
+async function dropTempTables(session: SyncSession): Promise<void> {
+  for (const table of TEMP_TABLES) await session.run(`DROP TABLE IF EXISTS ${table}`);
+}

@@ -1,0 +1,45 @@
+/** What a sync run did, as returned by runSync and printed by `leerid sync`. */
+
+export type SyncOutcome = 'applied' | 'dry-run';
+
+export interface SyncReport {
+  runId: number;
+  file: string;
+  checksum: string;
+  outcome: SyncOutcome;
+  forced: boolean;
+  today: string;
+  rows: number;
+  durationMs: number;
+  pupils: { inDump: number; new: number; changed: number; returned: number; gone: number };
+  enrolments: {
+    new: number;
+    changed: number;
+    ended: number;
+    gone: number;
+    activeBefore: number;
+  };
+  accounts: { created: number };
+  institutions: { new: number };
+  locations: { new: number };
+  guards: { endedShare: number; sizeRatio: number | null; overridden: string[] };
+}
+
+export function formatReport(report: SyncReport): string {
+  const { pupils: p, enrolments: e } = report;
+  const title = report.outcome === 'dry-run' ? 'dry run, nothing written' : 'applied';
+  const lines = [
+    `sync run ${report.runId} (${title}): ${report.file}`,
+    `  rows ${report.rows}, ${(report.durationMs / 1000).toFixed(1)} s, today ${report.today}`,
+    `  pupils      ${p.inDump} in dump: ${p.new} new, ${p.changed} changed, ` +
+      `${p.returned} returned, ${p.gone} gone`,
+    `  enrolments  ${e.new} new, ${e.changed} changed, ${e.ended} ended ` +
+      `(of ${e.activeBefore} active), ${e.gone} gone from the dump`,
+    `  accounts    ${report.accounts.created} created`,
+    `  schools     ${report.institutions.new} new, ${report.locations.new} new locations`,
+  ];
+  if (report.guards.overridden.length) {
+    lines.push(`  forced past: ${report.guards.overridden.join('; ')}`);
+  }
+  return lines.join('\n');
+}
