@@ -44,9 +44,7 @@ export async function closedHeads(db: Db, now: number): Promise<Anchor[]> {
     .andWhere('partition', '<', today)
     .update({ closed_at: now });
 
-  const rows = await db('privacy_log_heads')
-    .whereNotNull('closed_at')
-    .orderBy('partition');
+  const rows = await db('privacy_log_heads').whereNotNull('closed_at').orderBy('partition');
   return rows.map((row) => ({
     partition: row.partition,
     count: Number(row.count),

@@ -8,12 +8,7 @@ import { entryHash, genesisHash } from './chain.js';
 import { fromRow } from './writer.js';
 
 export type ProblemKind =
-  | 'modified'
-  | 'missing'
-  | 'chain_broken'
-  | 'inserted'
-  | 'head_mismatch'
-  | 'anchor_mismatch';
+  'modified' | 'missing' | 'chain_broken' | 'inserted' | 'head_mismatch' | 'anchor_mismatch';
 
 export interface Problem {
   partition: string;
@@ -123,22 +118,40 @@ function compareHead(
   head: { count: number; head_hash: string } | undefined,
 ): Problem[] {
   if (!head) {
-    return [{ partition, position: 1, kind: 'inserted', message: 'partition has no recorded head' }];
+    return [
+      { partition, position: 1, kind: 'inserted', message: 'partition has no recorded head' },
+    ];
   }
   if (result.lastPosition < head.count) {
     const gap = `${result.lastPosition + 1}…${head.count}`;
-    return [{ partition, position: result.lastPosition + 1, kind: 'missing', message: `entries ${gap} were deleted` }];
+    return [
+      {
+        partition,
+        position: result.lastPosition + 1,
+        kind: 'missing',
+        message: `entries ${gap} were deleted`,
+      },
+    ];
   }
   if (result.lastPosition > head.count) {
-    return [{
-      partition,
-      position: head.count + 1,
-      kind: 'inserted',
-      message: `entries after the recorded head (${head.count}) were added`,
-    }];
+    return [
+      {
+        partition,
+        position: head.count + 1,
+        kind: 'inserted',
+        message: `entries after the recorded head (${head.count}) were added`,
+      },
+    ];
   }
   if (result.lastHash !== head.head_hash) {
-    return [{ partition, position: head.count, kind: 'head_mismatch', message: 'last entry differs from the recorded head' }];
+    return [
+      {
+        partition,
+        position: head.count,
+        kind: 'head_mismatch',
+        message: 'last entry differs from the recorded head',
+      },
+    ];
   }
   return [];
 }

@@ -24,7 +24,11 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoLogin[]> {
   if (Number(row?.n ?? 0) === 0) {
     const now = new Date();
     const dump = join(config.dataDir, 'demo-dump.csv.gz');
-    await writeDemoDump({ pupils: DEMO_PUPIL_COUNT, out: dump, today: todayIn(config.timezone, now) });
+    await writeDemoDump({
+      pupils: DEMO_PUPIL_COUNT,
+      out: dump,
+      today: todayIn(config.timezone, now),
+    });
     await runSync(db, dump, { now, timezone: config.timezone });
   }
 

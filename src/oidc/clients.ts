@@ -17,23 +17,21 @@ const clientSchema = z
     client_name: z.string().min(1).max(200).optional(),
     public: z.boolean().default(false),
     client_secret: z.string().min(32, 'must be at least 32 characters').optional(),
-    client_secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    client_secret_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
     redirect_uris: z.array(z.url()).min(1),
     post_logout_redirect_uris: z.array(z.url()).default([]),
     institutions: z.array(institutionNumber).default([]),
     scopes: z.array(z.enum(SCOPES)).min(1).default(['openid', 'profile', 'leerid']),
-    inszLegalBasis: z
-      .string()
-      .min(5, 'must cite the decree that allows INSZ')
-      .optional(),
+    inszLegalBasis: z.string().min(5, 'must cite the decree that allows INSZ').optional(),
   })
   .strict();
 
 const fileSchema = z.object({ clients: z.array(z.unknown()) }).strict();
 
-export type ClientRegistration = Readonly<
-  Omit<z.output<typeof clientSchema>, 'client_secret_env'>
->;
+export type ClientRegistration = Readonly<Omit<z.output<typeof clientSchema>, 'client_secret_env'>>;
 
 export function loadClients(
   file: string,

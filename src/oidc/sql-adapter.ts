@@ -44,9 +44,7 @@ class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.db(TABLE)
-      .where({ model: this.model, id })
-      .update({ consumed_at: Date.now() });
+    await this.db(TABLE).where({ model: this.model, id }).update({ consumed_at: Date.now() });
   }
 
   async destroy(id: string): Promise<void> {

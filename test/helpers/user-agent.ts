@@ -25,7 +25,10 @@ export class UserAgent {
       const response = await fetch(current, {
         ...request,
         redirect: 'manual',
-        headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(current) },
+        headers: {
+          ...(request.headers as Record<string, string>),
+          cookie: this.cookieHeader(current),
+        },
       });
       this.store(current, response);
 

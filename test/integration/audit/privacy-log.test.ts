@@ -76,7 +76,9 @@ describe('privacy log', function () {
         const secret = CLIENTS.find((c) => c.client_id === 'platform-insz')?.client_secret;
         const rp = await relyingParty(server.issuer, 'platform-insz', secret);
         const { page, finish } = await rp.authorize('openid profile leerid insz');
-        const tokens = await finish(await login(rp.browser, page, PUPILS.twoSchools.username, PASSWORD));
+        const tokens = await finish(
+          await login(rp.browser, page, PUPILS.twoSchools.username, PASSWORD),
+        );
         const userinfo = await oidc.fetchUserInfo(rp.config, tokens.access_token, pupilId);
         await server.app.services.privacyLog.flush();
 
@@ -138,7 +140,12 @@ describe('privacy log', function () {
       const { ok, problems } = await verifyPrivacyLog(db, KEY);
       expect(ok).to.equal(false);
       expect(problems).to.deep.equal([
-        { partition: day1, position: 3, kind: 'modified', message: 'content does not match its hash' },
+        {
+          partition: day1,
+          position: 3,
+          kind: 'modified',
+          message: 'content does not match its hash',
+        },
       ]);
     });
 
@@ -155,7 +162,12 @@ describe('privacy log', function () {
 
     it('pinpoints an inserted entry, even one with a plausible-looking hash', async function () {
       const last = await db('privacy_log').where({ partition: day1, position: 5 }).first();
-      await db('privacy_log').insert({ ...last, position: 6, actor: 'intruder', prev_hash: last.hash });
+      await db('privacy_log').insert({
+        ...last,
+        position: 6,
+        actor: 'intruder',
+        prev_hash: last.hash,
+      });
       const { problems } = await verifyPrivacyLog(db, KEY);
       expect(problems.map((p) => [p.position, p.kind])).to.deep.equal([
         [6, 'modified'],
@@ -192,7 +204,11 @@ describe('privacy log', function () {
     });
 
     it('purges whole old days and still verifies', async function () {
-      const dryRun = await purgePartitions(db, { retentionDays: 1, now: T0 + 2 * DAY, dryRun: true });
+      const dryRun = await purgePartitions(db, {
+        retentionDays: 1,
+        now: T0 + 2 * DAY,
+        dryRun: true,
+      });
       expect(dryRun).to.deep.equal({ partitions: [day1], entries: 5 });
       expect(await db('privacy_log').count({ n: '*' }).first()).to.deep.include({ n: 8 });
 
@@ -212,7 +228,13 @@ describe('privacy log', function () {
       await write(db, [
         event({ at: T0, pupilId: pupilA, actor: 'platform-a' }),
         event({ at: T0 + DAY, pupilId: pupilB, actor: 'platform-b' }),
-        event({ at: T0 + 2 * DAY, pupilId: pupilA, actor: 'admin-1', actorType: 'admin', kind: 'admin.view' }),
+        event({
+          at: T0 + 2 * DAY,
+          pupilId: pupilA,
+          actor: 'admin-1',
+          actorType: 'admin',
+          kind: 'admin.view',
+        }),
       ]);
     });
 
@@ -232,7 +254,9 @@ describe('privacy log', function () {
         'platform-a',
         'admin-1',
       ]);
-      expect((await lines({ clientId: 'platform-b' })).map((e) => e.pupil_id)).to.deep.equal([pupilB]);
+      expect((await lines({ clientId: 'platform-b' })).map((e) => e.pupil_id)).to.deep.equal([
+        pupilB,
+      ]);
       expect((await lines({ actor: 'admin-1' })).map((e) => e.pupil_id)).to.deep.equal([pupilA]);
       expect((await lines({ from: T0 + 1, to: T0 + 2 * DAY })).map((e) => e.actor)).to.deep.equal([
         'platform-b',
@@ -244,7 +268,10 @@ describe('privacy log', function () {
       const records = parse(await exported(db, { pupilId: pupilA }, 'csv'), { columns: true });
       expect(records).to.have.length(2);
       expect(records[0]).to.include({ actor: 'platform-a', kind: 'disclosure.id_token' });
-      expect(records[1]).to.include({ actor_type: 'admin', at: new Date(T0 + 2 * DAY).toISOString() });
+      expect(records[1]).to.include({
+        actor_type: 'admin',
+        at: new Date(T0 + 2 * DAY).toISOString(),
+      });
     });
   });
 });
