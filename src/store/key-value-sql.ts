@@ -1,0 +1,76 @@
+/**
+ * The KeyValueStore on the SQL store (the embedded default without Redis).
+ * Each operation is one statement, so concurrent nodes cannot interleave.
+ * Expired rows read as absent and are reused in place; the cleanup job
+ * removes the rest.
+ */
+import type { Db } from './db.js';
+import type { KeyValueStore } from './key-value.js';
+
+const TABLE = 'key_values';
+
+export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): KeyValueStore {
+  return {
+    async get(key) {
+      const row = await db(TABLE)
+        .select('value', 'count')
+        .where('key', key)
+        .andWhere('expires_at', '>', now())
+        .first();
+      if (!row) return undefined;
+      return row.value ?? String(row.count);
+    },
+
+    async set(key, value, ttlSeconds) {
+      await db(TABLE)
+        .insert({ key, value, count: 0, expires_at: now() + ttlSeconds * 1000 })
+        .onConflict('key')
+        .merge();
+    },
+
+    async setIfAbsent(key, value, ttlSeconds) {
+      const at = now();
+      // The conflict branch updates only an expired row; RETURNING yields a
+      // row exactly when this statement inserted or took over the key.
+      const result = await db.raw(
+        `insert into ${TABLE} (key, value, count, expires_at) values (?, ?, 0, ?)
+         on conflict (key) do update set value = excluded.value, count = 0,
+           expires_at = excluded.expires_at
+         where ${TABLE}.expires_at <= ?
+         returning key`,
+        [key, value, at + ttlSeconds * 1000, at],
+      );
+      return rowsOf(result).length === 1;
+    },
+
+    async increment(key, windowSeconds) {
+      const at = now();
+      const result = await db.raw(
+        `insert into ${TABLE} (key, value, count, expires_at) values (?, null, 1, ?)
+         on conflict (key) do update set
+           count = case when ${TABLE}.expires_at <= ? then 1 else ${TABLE}.count + 1 end,
+           value = null,
+           expires_at = case when ${TABLE}.expires_at <= ? then excluded.expires_at
+             else ${TABLE}.expires_at end
+         returning count`,
+        [key, at + windowSeconds * 1000, at, at],
+      );
+      return Number(rowsOf(result)[0]?.count);
+    },
+
+    async delete(key) {
+      await db(TABLE).where('key', key).delete();
+    },
+  };
+}
+
+/** Deletes expired entries. */
+export async function deleteExpiredKeyValues(db: Db, at = Date.now()): Promise<number> {
+  return db(TABLE).where('expires_at', '<=', at).delete();
+}
+
+/** knex.raw answers `{ rows }` on PostgreSQL and a plain array on SQLite. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}

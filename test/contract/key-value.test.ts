@@ -1,0 +1,67 @@
+/**
+ * The shared key-value facility (replay caches, rate-limit counters), run
+ * against every backend of this run, as the adapter contract is.
+ */
+import { expect } from 'chai';
+import { createKeyValueStore, type KeyValueStore } from '../../src/store/key-value.js';
+import { contractBackends } from '../helpers/backends.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+for (const backend of contractBackends()) {
+  const describeIf = backend.available ? describe : describe.skip;
+
+  describeIf(`key-value store on ${backend.name}`, function () {
+    let close: () => Promise<void>;
+    let kv: KeyValueStore;
+
+    before(async function () {
+      const opened = await backend.open();
+      close = opened.close;
+      kv = createKeyValueStore(opened);
+    });
+
+    after(async function () {
+      await close?.();
+    });
+
+    it('gets what was set, and nothing for an unknown or deleted key', async function () {
+      await kv.set('a', 'one', 60);
+      await kv.set('a', 'two', 60);
+      expect(await kv.get('a')).to.equal('two');
+      expect(await kv.get('unknown')).to.equal(undefined);
+
+      await kv.delete('a');
+      expect(await kv.get('a')).to.equal(undefined);
+    });
+
+    it('sets a key only once while it lives, even under concurrent calls', async function () {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => kv.setIfAbsent('replay', `v${i}`, 60)),
+      );
+      expect(results.filter(Boolean)).to.have.length(1);
+      expect(await kv.setIfAbsent('replay', 'again', 60)).to.equal(false);
+    });
+
+    it('counts concurrent increments without losing one', async function () {
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, () => kv.increment('counter', 60)),
+      );
+      expect([...counts].sort((a, b) => a - b)).to.deep.equal(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    });
+
+    it('forgets values and starts counters afresh when the time is up', async function () {
+      await kv.set('short', 'x', 1);
+      await kv.setIfAbsent('short-nx', 'x', 1);
+      await kv.increment('short-count', 1);
+      await kv.increment('short-count', 1);
+
+      await sleep(1200);
+      expect(await kv.get('short')).to.equal(undefined);
+      expect(await kv.setIfAbsent('short-nx', 'y', 60)).to.equal(true);
+      expect(await kv.increment('short-count', 60)).to.equal(1);
+    });
+  });
+}
