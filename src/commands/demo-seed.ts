@@ -29,7 +29,12 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoLogin[]> {
       out: dump,
       today: todayIn(config.timezone, now),
     });
-    await runSync(db, dump, { now, timezone: config.timezone });
+    await runSync(db, dump, {
+      now,
+      timezone: config.timezone,
+      maxEndedShare: config.sync.maxEndedShare,
+      minSizeRatio: config.sync.minSizeRatio,
+    });
   }
 
   const logins: DemoLogin[] = [];

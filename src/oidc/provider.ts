@@ -3,7 +3,11 @@
  * registrations file, no consent screen for them, and claims enriched from
  * the store and filtered per platform at every issuance.
  */
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { ClientRegistration } from './clients.js';
 import { CLAIMS_BY_SCOPE, buildClaims, type PupilClaims } from './claims.js';
 import type { PrivacyEvent } from '../audit/entry.js';
