@@ -8,6 +8,7 @@ import * as m008 from './20261203-008-key-values.js';
 import * as mSync from './20261204-001-sync.js';
 import * as mUpstream from './20261205-001-upstream.js';
 import * as m007 from './20261203-007-privacy-log.js';
+import * as mAccounts from './20261206-005-accounts.js';
 import * as mSync from './20261204-001-sync.js';
 
 interface Migration {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '20261204-001-sync': mSync,
   '20261205-001-upstream': mUpstream,
   '20261203-007-privacy-log': m007,
+  '20261206-005-accounts': mAccounts,
   '20261204-001-sync': mSync,
 };
 

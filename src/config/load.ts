@@ -23,6 +23,13 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_PRIVACY_LOG_RETENTION_DAYS: 'privacyLog.retentionDays',
   LEERID_SYNC_MAPPING_FILE: 'sync.mappingFile',
   LEERID_SYNC_MAX_ENDED_SHARE: 'sync.maxEndedShare',
+  LEERID_USERNAME_SCHEME: 'accounts.usernameScheme',
+  LEERID_PASSWORD_COPY_KEY_FILE: 'accounts.copyKeyFile',
+  LEERID_LINK_KEY_FILE: 'accounts.linkKeyFile',
+  LEERID_MAIL_TRANSPORT: 'mail.transport',
+  LEERID_SMTP_URL: 'mail.smtpUrl',
+  LEERID_MAIL_FROM: 'mail.from',
+  LEERID_MAIL_OUTBOX_DIR: 'mail.outboxDir',
 };
 
 export function loadConfig(

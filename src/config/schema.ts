@@ -3,6 +3,7 @@
  * rest of the code only ever sees a fully resolved, frozen Config.
  */
 import { z } from 'zod';
+import { accountsSchema, mailSchema } from './accounts.js';
 import { upstreamSchema } from './upstream.js';
 
 export const configSchema = z
@@ -40,6 +41,8 @@ export const configSchema = z
       .strict()
       .default({ flushIntervalMs: 200, retentionDays: 12 * 366 }),
     upstream: upstreamSchema,
+    accounts: accountsSchema,
+    mail: mailSchema,
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -1,0 +1,103 @@
+/**
+ * Brute-force protection: failures are counted per key (an account, a client
+ * IP, a class page); past a free number each failure adds a growing delay,
+ * and past a limit the key is locked for a while. While a key waits, the
+ * attempt is refused before any password is checked, so a locked account
+ * tells nothing about the password tried.
+ * Counters live in the shared key-value store (Redis when configured, SQL
+ * otherwise); the delays are computed with the service clock.
+ */
+import type { KeyValueStore } from '../store/key-value.js';
+import type { Clock } from '../util/clock.js';
+
+export interface ThrottleRule {
+  /** Failures allowed before any delay. */
+  free: number;
+  /** Delay after the first failure past `free`; doubles with each further one. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** From this many failures on, the key is locked for `lockMs`. */
+  lockAfter: number;
+  lockMs: number;
+  /** Failures count within a window of this length from the first one. */
+  windowMs: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+export const RULES = {
+  /** One username: a handful of typos are free, ten failures lock 15 minutes. */
+  passwordAccount: rule(5, 1 * SECOND, 30 * SECOND, 10, 15 * MINUTE, 60 * MINUTE),
+  /** One client IP: schools put hundreds of pupils behind one address. */
+  passwordIp: rule(50, 1 * SECOND, 30 * SECOND, 300, 15 * MINUTE, 15 * MINUTE),
+  /** One pupil's picture: a 1-in-9 guess, so two free tries and a lock at five. */
+  pictureAccount: rule(2, 5 * SECOND, 60 * SECOND, 5, 30 * MINUTE, 2 * 60 * MINUTE),
+  /** One class page (a school device): a class of children makes mistakes. */
+  pictureClass: rule(10, 2 * SECOND, 60 * SECOND, 30, 15 * MINUTE, 60 * MINUTE),
+  /** Self-service forms and e-mail requests, per IP. */
+  selfService: rule(10, 1 * SECOND, 30 * SECOND, 50, 15 * MINUTE, 60 * MINUTE),
+} satisfies Record<string, ThrottleRule>;
+
+export type RuleName = keyof typeof RULES;
+
+export type ThrottleCheck = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface Throttle {
+  check(rule: RuleName, key: string): Promise<ThrottleCheck>;
+  /** Counts a failure and returns how long the key must now wait. */
+  fail(rule: RuleName, key: string): Promise<ThrottleCheck>;
+  clear(rule: RuleName, key: string): Promise<void>;
+}
+
+export function createThrottle(kv: KeyValueStore, clock: Clock): Throttle {
+  const names = (rule: RuleName, key: string) => ({
+    count: `throttle:${rule}:${key}:n`,
+    until: `throttle:${rule}:${key}:until`,
+  });
+  const now = () => clock().getTime();
+
+  async function waitOf(rule: RuleName, key: string): Promise<ThrottleCheck> {
+    const until = Number((await kv.get(names(rule, key).until)) ?? 0);
+    const left = until - now();
+    if (left <= 0) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.ceil(left / SECOND) };
+  }
+
+  return {
+    check: waitOf,
+
+    async fail(rule, key) {
+      const spec = RULES[rule];
+      const { count, until } = names(rule, key);
+      const failures = await kv.increment(count, spec.windowMs / SECOND);
+      const delay = delayAfter(spec, failures);
+      const keep = Math.max(spec.windowMs, delay) / SECOND;
+      if (delay > 0) await kv.set(until, String(now() + delay), keep);
+      return waitOf(rule, key);
+    },
+
+    async clear(rule, key) {
+      const { count, until } = names(rule, key);
+      await Promise.all([kv.delete(count), kv.delete(until)]);
+    },
+  };
+}
+
+/** The wait after the `failures`-th failure: none, growing, then the lock. */
+export function delayAfter(spec: ThrottleRule, failures: number): number {
+  if (failures >= spec.lockAfter) return spec.lockMs;
+  if (failures <= spec.free) return 0;
+  return Math.min(spec.baseDelayMs * 2 ** (failures - spec.free - 1), spec.maxDelayMs);
+}
+
+function rule(
+  free: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  lockAfter: number,
+  lockMs: number,
+  windowMs: number,
+): ThrottleRule {
+  return { free, baseDelayMs, maxDelayMs, lockAfter, lockMs, windowMs };
+}

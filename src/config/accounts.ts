@@ -1,0 +1,49 @@
+/**
+ * The `accounts` and `mail` sections of the configuration: username scheme,
+ * key files, link lifetimes, retention, and how e-mail leaves the service.
+ */
+import { z } from 'zod';
+
+export const USERNAME_SCHEMES = ['given.family', 'given.f', 'givenfamily'] as const;
+
+export const accountsSchema = z
+  .object({
+    usernameScheme: z
+      .enum(USERNAME_SCHEMES)
+      .default('given.family')
+      .describe('given.family: zoe.vandenbroeck; given.f: zoe.v; givenfamily: zoevandenbroeck'),
+    copyKeyFile: z
+      .string()
+      .optional()
+      .describe('AES-256 key of the school-visible copy; default <keysDir>/password-copy.key'),
+    linkKeyFile: z
+      .string()
+      .optional()
+      .describe('HMAC key of e-mailed links and class pages; default <keysDir>/account-links.key'),
+    handoverTtlDays: z.coerce.number().int().min(1).max(60).default(7),
+    resetTtlMinutes: z.coerce.number().int().min(5).max(24 * 60).default(60),
+    confirmTtlHours: z.coerce.number().int().min(1).max(14 * 24).default(48),
+    classCodeTtlDays: z.coerce.number().int().min(1).max(400).default(365),
+    classPageTtlHours: z.coerce.number().int().min(1).max(24).default(10),
+    inactiveYears: z.coerce.number().int().min(1).default(3),
+    retentionYears: z.coerce.number().int().min(1).default(12),
+  })
+  .strict()
+  .prefault({});
+
+export const mailSchema = z
+  .object({
+    transport: z
+      .enum(['outbox', 'console', 'smtp'])
+      .default('outbox')
+      .describe('outbox: files in outboxDir; console: the log; smtp: smtpUrl'),
+    smtpUrl: z.string().optional().describe('smtp://user:pass@host:587 or smtps://…'),
+    from: z.string().default('LeerID <no-reply@leerid.invalid>'),
+    outboxDir: z.string().optional().describe('default <dataDir>/outbox'),
+  })
+  .strict()
+  .prefault({})
+  .refine((mail) => mail.transport !== 'smtp' || Boolean(mail.smtpUrl), {
+    message: 'transport smtp needs smtpUrl',
+    path: ['smtpUrl'],
+  });
