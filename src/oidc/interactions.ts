@@ -11,12 +11,19 @@ import { renderPage } from '../http/views.js';
 import type { Services } from '../services.js';
 import type { AccessDecision } from './access.js';
 import type { ClientRegistration } from './clients.js';
+import { upstreamLoginOptions, type UpstreamLoginOption } from '../upstream/login-options.js';
 
-type Refusal = Extract<AccessDecision, { allowed: false }>['reason'];
+/** Why a login is refused: the access rule's reasons, and those of upstream logins. */
+export type Refusal =
+  | Extract<AccessDecision, { allowed: false }>['reason']
+  | 'unknown_person'
+  | 'not_a_pupil';
 
 const REFUSAL_TEXT: Record<Refusal, string> = {
   no_current_enrolment: 'Je bent op dit moment in geen enkele school ingeschreven.',
   platform_not_linked: 'Je school gebruikt dit platform niet.',
+  unknown_person: 'Bij de persoon die zich bij ACM aanmeldde, vinden we geen LeerID-account.',
+  not_a_pupil: 'Je bent aangemeld als LeerID-beheerder; dit platform is er voor leerlingen.',
 };
 
 const WRONG_CREDENTIALS = 'Deze combinatie van gebruikersnaam en wachtwoord klopt niet.';
@@ -27,6 +34,7 @@ export function createInteractionRouter(
   clients: ReadonlyMap<string, ClientRegistration>,
 ) {
   const router = new Router();
+  const upstream = upstreamLoginOptions(services.config);
   const clientName = (clientId: unknown) =>
     clients.get(String(clientId))?.client_name ?? String(clientId);
 
@@ -58,7 +66,7 @@ export function createInteractionRouter(
       return;
     }
 
-    showLogin(ctx, uid, name);
+    showLogin(ctx, uid, name, { upstream });
   });
 
   router.post('/interaction/:uid/login', async (ctx) => {
@@ -73,32 +81,18 @@ export function createInteractionRouter(
     const valid = await verifyPassword(account?.passwordHash, password);
     if (!account || !valid || account.status !== 'active') {
       ctx.status = 401;
-      return showLogin(ctx, uid, name, { username, error: WRONG_CREDENTIALS });
+      return showLogin(ctx, uid, name, { username, error: WRONG_CREDENTIALS, upstream });
     }
 
-    const decision = await services.access.decide(
-      account.pupilId,
-      String(params.client_id),
-      services.today(),
-    );
-    if (!decision.allowed) return refuse(ctx, uid, name, decision.reason);
-
-    await services.accounts.recordLogin(account.pupilId, services.clock().getTime());
-    await provider.interactionFinished(
-      ctx.req,
-      ctx.res,
-      { login: { accountId: account.pupilId } },
-      { mergeWithLastSubmission: false },
-    );
+    const interaction = { uid, clientId: String(params.client_id), clientName: name };
+    await finishPupilLogin(ctx, provider, services, interaction, account.pupilId);
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
     const form = await readForm(ctx);
     const reason = form.get('reason');
     const description =
-      reason === 'no_current_enrolment' || reason === 'platform_not_linked'
-        ? reason
-        : 'the pupil did not sign in';
+      reason && Object.hasOwn(REFUSAL_TEXT, reason) ? reason : 'the pupil did not sign in';
 
     await provider.interactionFinished(
       ctx.req,
@@ -115,14 +109,43 @@ function showLogin(
   ctx: Context,
   uid: string,
   clientName: string,
-  extra: { username?: string; error?: string } = {},
+  extra: { username?: string; error?: string; upstream?: UpstreamLoginOption[] } = {},
 ) {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   ctx.body = renderPage('login', { uid, clientName, ...extra });
 }
 
-function refuse(ctx: Context, uid: string, clientName: string, reason: Refusal) {
+/**
+ * The end of every way of logging in (password, upstream IdP): the access
+ * rule, then the login is finished for the pupil or the refusal page shown.
+ * True when the login was finished.
+ */
+export async function finishPupilLogin(
+  ctx: Context,
+  provider: Provider,
+  services: Services,
+  interaction: { uid: string; clientId: string; clientName: string },
+  pupilId: string,
+): Promise<boolean> {
+  const decision = await services.access.decide(pupilId, interaction.clientId, services.today());
+  if (!decision.allowed) {
+    refuse(ctx, interaction.uid, interaction.clientName, decision.reason);
+    return false;
+  }
+
+  await services.accounts.recordLogin(pupilId, services.clock().getTime());
+  await provider.interactionFinished(
+    ctx.req,
+    ctx.res,
+    { login: { accountId: pupilId } },
+    { mergeWithLastSubmission: false },
+  );
+  return true;
+}
+
+/** The refusal page; its button returns access_denied with the reason to the platform. */
+export function refuse(ctx: Context, uid: string, clientName: string, reason: Refusal) {
   ctx.status = 403;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');

@@ -6,20 +6,21 @@
 
 /** The two check digits for the first nine digits of an INSZ. */
 export function inszCheckDigits(firstNine: string, bornFrom2000: boolean): string {
-  const base = BigInt(bornFrom2000 ? `2${firstNine}` : firstNine);
-  return String(97n - (base % 97n)).padStart(2, '0');
+  // At most 2,999,999,999: exact in a double, no BigInt needed.
+  const base = Number(firstNine) + (bornFrom2000 ? 2_000_000_000 : 0);
+  return String(97 - (base % 97)).padStart(2, '0');
 }
 
 /** Digits only: operators may send the printed form 85.07.30-033.28. */
 export function normaliseInsz(value: string): string {
-  return value.replace(/[\s.-]/g, '');
+  return value.length === 11 ? value : value.replace(/[\s.-]/g, '');
 }
 
 /** True when `insz` is 11 digits whose check digits fit either century rule. */
 export function isValidInsz(insz: string): boolean {
   if (!/^\d{11}$/.test(insz)) return false;
 
-  const firstNine = insz.slice(0, 9);
-  const check = insz.slice(9);
-  return inszCheckDigits(firstNine, false) === check || inszCheckDigits(firstNine, true) === check;
+  const base = Number(insz.slice(0, 9));
+  const check = Number(insz.slice(9));
+  return 97 - (base % 97) === check || 97 - ((base + 2_000_000_000) % 97) === check;
 }

@@ -29,9 +29,27 @@ export interface SyncSession {
 export async function openSession(db: Db): Promise<SyncSession> {
   const connection = await db.client.acquireConnection();
   const release = async () => db.client.releaseConnection(connection);
-  return dialectOf(db) === 'pg'
-    ? pgSession(connection as pg.Client, release)
-    : sqliteSession(connection as BetterSqlite3.Database, release);
+  const session =
+    dialectOf(db) === 'pg'
+      ? pgSession(connection as pg.Client, release)
+      : sqliteSession(connection as BetterSqlite3.Database, release);
+  return process.env.LEERID_SYNC_TRACE ? traced(session) : session;
+}
+
+/** LEERID_SYNC_TRACE=1: each statement's duration on stderr, for tuning. */
+function traced(session: SyncSession): SyncSession {
+  const time = <T>(sql: string, work: () => Promise<T>) => async () => {
+    const started = performance.now();
+    const result = await work();
+    const ms = (performance.now() - started).toFixed(0).padStart(6);
+    process.stderr.write(`${ms} ms  ${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    return result;
+  };
+  return {
+    ...session,
+    run: (sql, params) => time(sql, () => session.run(sql, params))(),
+    all: <T>(sql: string, params?: unknown[]) => time(sql, () => session.all<T>(sql, params))(),
+  };
 }
 
 function pgSession(client: pg.Client, release: () => Promise<void>): SyncSession {
