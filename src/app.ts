@@ -15,6 +15,7 @@ import { loadOrCreateKeys, type KeyMaterial } from './oidc/keys.js';
 import { createProvider } from './oidc/provider.js';
 import { createSqlAdapterFactory } from './oidc/sql-adapter.js';
 import { createServices, type Services } from './services.js';
+import { createUpstreamRouter } from './upstream/router.js';
 import type { Db } from './store/db.js';
 import type { Clock } from './util/clock.js';
 
@@ -79,6 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(errorPages(logger));
   provider.use(createHealthRouter(db).routes());
   provider.use(interactions.routes());
+  provider.use(createUpstreamRouter(provider, services, byId, logger).routes());
 
   return {
     provider,

@@ -80,6 +80,61 @@ export function createAccountStore(db: Db) {
       };
     },
 
+    /** Pupils enrolled today in one administrative group, with their accounts. */
+    async findClassMembers(
+      institutionNumber: string,
+      administrativeGroup: string,
+      today: string,
+    ): Promise<(AccountHolder & { account: Account | undefined })[]> {
+      const rows = await db('enrolments as e')
+        .join('pupils as p', 'p.id', 'e.pupil_id')
+        .leftJoin('accounts as a', 'a.pupil_id', 'e.pupil_id')
+        .distinct(
+          'p.id',
+          'p.given_name',
+          'p.family_name',
+          'p.birth_date',
+          ...COLUMNS.map((column) => `a.${column}`),
+        )
+        .where('e.institution_number', institutionNumber)
+        .andWhere('e.administrative_group', administrativeGroup)
+        .andWhere('e.start_date', '<=', today)
+        .andWhere((q) => q.whereNull('e.end_date').orWhere('e.end_date', '>=', today))
+        .orderBy(['p.given_name', 'p.family_name', 'p.id']);
+      return rows.map((row) => ({
+        pupilId: row.id,
+        givenName: row.given_name,
+        familyName: row.family_name,
+        birthDate: String(row.birth_date).slice(0, 10),
+        account: row.pupil_id ? toAccount(row) : undefined,
+      }));
+    },
+
+    /** Kinds of education of the pupil's enrolments running today. */
+    async currentKinds(pupilId: string, today: string): Promise<string[]> {
+      const rows = await db('enrolments')
+        .distinct('kind_of_education')
+        .where('pupil_id', pupilId)
+        .andWhere('start_date', '<=', today)
+        .andWhere((q) => q.whereNull('end_date').orWhere('end_date', '>=', today));
+      return rows.map((row) => row.kind_of_education as string);
+    },
+
+    /**
+     * The next free number for a username base, shared with the sync
+     * (username_counters), so both hand out base, base2, base3, ...
+     */
+    async nextUsernameNumber(base: string): Promise<number> {
+      const result = await db.raw(
+        `INSERT INTO username_counters (base, taken) VALUES (?, 1)
+         ON CONFLICT (base) DO UPDATE SET taken = username_counters.taken + 1
+         RETURNING taken`,
+        [base],
+      );
+      const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+      return Number((rows[0] as { taken: number }).taken);
+    },
+
     async usernameTaken(username: string): Promise<boolean> {
       return Boolean(await db('accounts').select('pupil_id').where({ username }).first());
     },

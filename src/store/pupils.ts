@@ -33,6 +33,12 @@ export function createPupilStore(db: Db) {
       };
     },
 
+    /** Pupils with this INSZ: one normally, none when unknown (two is a source error). */
+    async findIdsByInsz(insz: string): Promise<string[]> {
+      const rows = await db('pupils').select('id').where({ insz }).orderBy('id');
+      return rows.map((row) => row.id as string);
+    },
+
     /** Enrolments running on `today` ('YYYY-MM-DD'), both bounds inclusive. */
     async findCurrentEnrolments(pupilId: string, today: string): Promise<Enrolment[]> {
       const rows = await db('enrolments')

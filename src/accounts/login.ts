@@ -1,0 +1,116 @@
+/**
+ * Authentication with LeerID's own credentials, behind the brute-force
+ * limits: a username and password, or a picture chosen on a class page that
+ * the school opened on this device.
+ */
+import type { Account } from '../store/accounts.js';
+import { now, type AccountContext } from './context.js';
+import type { ClassSession } from './class-pages.js';
+import { verifyPassword } from './passwords.js';
+import { policyOf } from './policy.js';
+import type { ThrottleCheck } from './throttle.js';
+
+export type LoginResult =
+  | { ok: true; account: Account }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+
+export function createLoginService(context: AccountContext) {
+  const { throttle, accounts } = context;
+
+  function firstLock(checks: ThrottleCheck[]): LoginResult | undefined {
+    const waits = checks.flatMap((check) => (check.allowed ? [] : [check.retryAfterSeconds]));
+    return waits.length > 0
+      ? { ok: false, reason: 'locked', retryAfterSeconds: Math.max(...waits) }
+      : undefined;
+  }
+
+  return {
+    /**
+     * Checks a username and password. A locked username or address is
+     * refused before the password is looked at; a failure counts against
+     * both; a success clears the username's count.
+     */
+    async withPassword(input: {
+      username: string;
+      password: string;
+      ip: string;
+    }): Promise<LoginResult> {
+      const username = input.username.trim().toLowerCase();
+      const locked = firstLock([
+        await throttle.check('passwordAccount', username),
+        await throttle.check('passwordIp', input.ip),
+      ]);
+      if (locked) return locked;
+
+      const account = username ? await accounts.findByUsername(username) : undefined;
+      const valid = await verifyPassword(account?.passwordHash, input.password);
+      if (!account || !valid || account.status !== 'active') {
+        const after = firstLock([
+          await throttle.fail('passwordAccount', username),
+          await throttle.fail('passwordIp', input.ip),
+        ]);
+        return after ?? { ok: false, reason: 'invalid' };
+      }
+
+      await throttle.clear('passwordAccount', username);
+      await accounts.recordLogin(account.pupilId, now(context));
+      return { ok: true, account };
+    },
+
+    /**
+     * Checks the picture a child chose on a class page. Only pupils of that
+     * class with the nursery policy may use it; a picture has little entropy,
+     * so the limits are stricter and also count per class page.
+     */
+    async withPicture(input: {
+      session: ClassSession;
+      pupilId: string;
+      picture: string;
+      ip: string;
+    }): Promise<LoginResult> {
+      const classKey = String(input.session.classId);
+      const locked = firstLock([
+        await throttle.check('pictureAccount', input.pupilId),
+        await throttle.check('pictureClass', classKey),
+        await throttle.check('passwordIp', input.ip),
+      ]);
+      if (locked) return locked;
+
+      const account = await pictureAccount(context, input.session, input.pupilId);
+      if (!account || account.picture !== input.picture) {
+        const after = firstLock([
+          await throttle.fail('pictureAccount', input.pupilId),
+          await throttle.fail('pictureClass', classKey),
+          await throttle.fail('passwordIp', input.ip),
+        ]);
+        return after ?? { ok: false, reason: 'invalid' };
+      }
+
+      await throttle.clear('pictureAccount', input.pupilId);
+      await accounts.recordLogin(account.pupilId, now(context));
+      return { ok: true, account };
+    },
+  };
+}
+
+/** The pupil's account when the picture login is open to them on this class page. */
+export async function pictureAccount(
+  context: AccountContext,
+  session: ClassSession,
+  pupilId: string,
+): Promise<Account | undefined> {
+  const members = await context.accounts.findClassMembers(
+    session.institutionNumber,
+    session.administrativeGroup,
+    context.today(),
+  );
+  const member = members.find((candidate) => candidate.pupilId === pupilId);
+  const account = member?.account;
+  if (!account || account.status !== 'active' || !account.picture) return undefined;
+
+  const { policy } = await policyOf(context, pupilId);
+  return policy.pictureLogin ? account : undefined;
+}
+
+export type LoginService = ReturnType<typeof createLoginService>;
