@@ -21,8 +21,18 @@ export const accountsSchema = z
       .optional()
       .describe('HMAC key of e-mailed links and class pages; default <keysDir>/account-links.key'),
     handoverTtlDays: z.coerce.number().int().min(1).max(60).default(7),
-    resetTtlMinutes: z.coerce.number().int().min(5).max(24 * 60).default(60),
-    confirmTtlHours: z.coerce.number().int().min(1).max(14 * 24).default(48),
+    resetTtlMinutes: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
+    confirmTtlHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(14 * 24)
+      .default(48),
     classCodeTtlDays: z.coerce.number().int().min(1).max(400).default(365),
     classPageTtlHours: z.coerce.number().int().min(1).max(24).default(10),
     inactiveYears: z.coerce.number().int().min(1).default(3),

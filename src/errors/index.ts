@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   'account.link_invalid': 'the link is malformed, forged or meant for something else',
   'account.link_expired': 'the link has expired',
   'account.link_used': 'the link has already been used',
+  'account.wrong_credentials': 'the username and password do not match',
   'account.locked': 'too many failed attempts; try again later',
   'account.class_code_invalid': 'the class code is unknown, revoked or expired',
   'mail.failed': 'the e-mail could not be sent',
