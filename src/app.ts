@@ -6,17 +6,23 @@ import type Provider from 'oidc-provider';
 import { loadPrivacyLogKey } from './audit/key.js';
 import type { PrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
+import { availability, watchProviderErrors } from './http/availability.js';
 import { createHealthRouter } from './http/health.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { errorPages, requestLog, securityHeaders } from './http/middleware.js';
+import { createReadiness, type Readiness } from './http/readiness.js';
+import { countTokens, requestMetrics } from './metrics/http.js';
+import { createMetricsRouter } from './metrics/route.js';
+import { watchSyncRunLog } from './metrics/sync.js';
+import { createAdapterFactory } from './oidc/adapter.js';
 import { loadClients, type ClientRegistration } from './oidc/clients.js';
 import { createInteractionRouter } from './oidc/interactions.js';
-import { loadOrCreateKeys, type KeyMaterial } from './oidc/keys.js';
+import { loadKeys, type KeyMaterial } from './oidc/keys.js';
 import { createProvider } from './oidc/provider.js';
-import { createSqlAdapterFactory } from './oidc/sql-adapter.js';
 import { createServices, type Services } from './services.js';
 import { createUpstreamRouter } from './upstream/router.js';
 import type { Db } from './store/db.js';
+import { closeRedis, connectRedis, createRedis, type Redis } from './store/redis.js';
 import type { Clock } from './util/clock.js';
 
 export interface AppOptions {
@@ -25,7 +31,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Defaults to the registrations in config.clientsFile. */
   clients?: ClientRegistration[];
-  /** Defaults to the keys in config.keysDir, made when missing. */
+  /** Defaults to the keys from the environment, the key files or config.keysDir. */
   keys?: KeyMaterial;
   logger?: Logger;
   /** Defaults to the key named by the config, made when missing. */
@@ -40,6 +46,9 @@ export interface App {
   clients: ClientRegistration[];
   logger: Logger;
   callback: ReturnType<Provider['callback']>;
+  readiness: Readiness;
+  /** Present when config.redisUrl is set. */
+  redis: Redis | undefined;
   /** Flushes buffers; the caller closes the HTTP server and the store. */
   close(): Promise<void>;
 }
@@ -47,13 +56,15 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const redis = await openRedis(config, logger);
   const services = createServices(config, db, {
+    redis,
     privacyLogKey: options.privacyLogKey ?? loadPrivacyLogKey(config),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
   });
   const clients = options.clients ?? loadClients(config.clientsFile);
-  const keys = options.keys ?? (await loadOrCreateKeys(config.keysDir));
+  const keys = options.keys ?? (await loadKeys(config));
 
   await services.links.replaceConfigLinks(
     clients.flatMap((client) =>
@@ -69,16 +80,25 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     clients,
     keys,
-    adapter: createSqlAdapterFactory(db),
+    adapter: createAdapterFactory({ db, redis }),
   });
   provider.proxy = new URL(config.issuer).protocol === 'https:';
+  watchProviderErrors(provider);
+  countTokens(provider);
+  watchSyncRunLog(db);
+
+  const readiness = createReadiness({ db, redis, timeoutMs: config.dependencyTimeoutMs });
+  await readiness.probe();
 
   const byId = new Map(clients.map((client) => [client.client_id, client]));
   const interactions = createInteractionRouter(provider, services, byId);
   provider.use(requestLog(logger));
+  provider.use(requestMetrics());
   provider.use(securityHeaders());
+  provider.use(availability(readiness, logger));
   provider.use(errorPages(logger));
-  provider.use(createHealthRouter(db).routes());
+  provider.use(createHealthRouter(readiness).routes());
+  provider.use(createMetricsRouter(config.metricsToken).routes());
   provider.use(interactions.routes());
   provider.use(createUpstreamRouter(provider, services, byId, logger).routes());
 
@@ -88,6 +108,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     clients,
     logger,
     callback: provider.callback(),
-    close: () => services.privacyLog.close(),
+    readiness,
+    redis,
+    async close() {
+      readiness.stop();
+      await services.privacyLog.close();
+      if (redis) await closeRedis(redis);
+    },
   };
+}
+
+/** Redis when configured. Unreachable at start is not fatal: readiness says so. */
+async function openRedis(config: Config, logger: Logger): Promise<Redis | undefined> {
+  if (!config.redisUrl) return undefined;
+  const redis = createRedis(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    commandTimeoutMs: config.dependencyTimeoutMs,
+  });
+  if (!(await connectRedis(redis))) logger.warn('Redis unreachable at start; retrying');
+  return redis;
 }

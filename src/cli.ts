@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'bring the database schema up to date',
     load: () => import('./commands/migrate.js'),
   },
+  keys: {
+    summary: 'signing and cookie keys: leerid keys list | rotate | retire [--older-than 1d]',
+    load: () => import('./commands/keys.js'),
+  },
 };
 
 interface Command {

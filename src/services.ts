@@ -7,6 +7,8 @@ import type { Config } from './config/schema.js';
 import { createAccessPolicy } from './oidc/access.js';
 import { createAccountStore } from './store/accounts.js';
 import type { Db } from './store/db.js';
+import { createKeyValueStore } from './store/key-value.js';
+import type { Redis } from './store/redis.js';
 import { createPlatformLinkStore } from './store/platform-links.js';
 import { createPupilStore } from './store/pupils.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -18,6 +20,8 @@ export interface ServiceOptions {
   privacyLogKey: Buffer;
   /** Replaces the privacy log writer; only benchmarks compare without it. */
   privacyLog?: PrivacyLogWriter;
+  /** The deployment's Redis, when it has one: shared counters and caches live there. */
+  redis?: Redis | undefined;
 }
 
 export function createServices(config: Config, db: Db, options: ServiceOptions) {
@@ -34,6 +38,8 @@ export function createServices(config: Config, db: Db, options: ServiceOptions) 
     accounts,
     links,
     access: createAccessPolicy(pupils, links),
+    /** Replay caches and rate-limit counters shared by all nodes (src/store/key-value.ts). */
+    kv: createKeyValueStore({ db, redis: options.redis }),
     privacyLog:
       options.privacyLog ??
       createPrivacyLogWriter(db, {

@@ -6,14 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { LeerIdError } from '../errors/index.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
+import { assertNoSecretsIn, readSecretEnv } from './secrets.js';
 
 /** Environment variable -> dotted config path. */
 const ENV_KEYS: Record<string, string> = {
   LEERID_ISSUER: 'issuer',
   LEERID_HOST: 'host',
   LEERID_PORT: 'port',
-  LEERID_DATABASE_URL: 'databaseUrl',
-  LEERID_REDIS_URL: 'redisUrl',
+  LEERID_REDIS_KEY_PREFIX: 'redisKeyPrefix',
+  LEERID_JWKS_FILE: 'jwksFile',
+  LEERID_COOKIE_KEYS_FILE: 'cookieKeysFile',
+  LEERID_DEPENDENCY_TIMEOUT_MS: 'dependencyTimeoutMs',
+  LEERID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
   LEERID_CLIENTS_FILE: 'clientsFile',
   LEERID_KEYS_DIR: 'keysDir',
   LEERID_DATA_DIR: 'dataDir',
@@ -38,11 +42,13 @@ export function loadConfig(
 ): Config {
   const file = env.LEERID_CONFIG;
   const input: Record<string, unknown> = file ? readConfigFile(file) : {};
+  if (file) assertNoSecretsIn(input, file);
 
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(input, path, value);
   }
+  for (const [path, value] of readSecretEnv(env)) setPath(input, path, value);
 
   return resolveConfig({ ...input, ...overrides }, file ?? 'environment');
 }

@@ -16,6 +16,29 @@ export const configSchema = z
       .default('sqlite:data/leerid.sqlite')
       .describe('postgres://… or sqlite:<file>; sqlite::memory: for tests'),
     redisUrl: z.string().optional().describe('redis://…; unset: no Redis'),
+    redisKeyPrefix: z.string().default('leerid:').describe('before every Redis key'),
+    jwks: z.string().optional().describe('secret (env only): the private signing JWKS as JSON'),
+    jwksFile: z.string().optional().describe('file with the private JWKS; rotated in place'),
+    cookieKeys: z.string().optional().describe('secret (env only): cookie keys, a JSON array'),
+    cookieKeysFile: z.string().optional().describe('file with the cookie keys'),
+    metricsToken: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('secret (env only): bearer token /metrics then asks for'),
+    dependencyTimeoutMs: z.coerce
+      .number()
+      .int()
+      .min(50)
+      .max(30_000)
+      .default(1000)
+      .describe('longest wait for PostgreSQL or Redis before a request answers 503'),
+    shutdownGraceSeconds: z.coerce
+      .number()
+      .min(0)
+      .max(300)
+      .default(10)
+      .describe('how long in-flight requests may finish after SIGTERM'),
     clientsFile: z.string().default('config/clients.json'),
     dataDir: z.string().default('data').describe('working files: demo dump, mail outbox'),
     keysDir: z.string().default('keys'),

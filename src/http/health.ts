@@ -1,8 +1,12 @@
-/** Liveness and readiness for load balancers and orchestrators. */
+/**
+ * Liveness and readiness for load balancers and orchestrators. /healthz
+ * answers while the process runs; /readyz probes the database and Redis
+ * and is 503 while one is unreachable or the node is shutting down.
+ */
 import Router from '@koa/router';
-import type { Db } from '../store/db.js';
+import type { Readiness } from './readiness.js';
 
-export function createHealthRouter(db: Db) {
+export function createHealthRouter(readiness: Readiness) {
   const router = new Router();
 
   router.get('/healthz', (ctx) => {
@@ -10,12 +14,10 @@ export function createHealthRouter(db: Db) {
   });
 
   router.get('/readyz', async (ctx) => {
-    const database = await db
-      .raw('select 1')
-      .then(() => true)
-      .catch(() => false);
-    ctx.status = database ? 200 : 503;
-    ctx.body = { status: database ? 'ready' : 'unavailable', database };
+    const status = await readiness.probe();
+    ctx.status = status.ready ? 200 : 503;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: status.ready ? 'ready' : 'unavailable', ...status };
   });
 
   return router;

@@ -1,6 +1,8 @@
 /** Cross-cutting HTTP concerns for LeerID's own pages. */
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { respondUnavailable } from './availability.js';
+import { dependencyOf } from './dependency-errors.js';
 import type { Logger } from './logger.js';
 import { renderPage } from './views.js';
 
@@ -53,6 +55,14 @@ export function errorPages(logger: Logger): Middleware {
     try {
       await next();
     } catch (error) {
+      const dependency = dependencyOf(error);
+      if (dependency) {
+        // An outage, not a bug: the availability middleware answers 503.
+        ctx.state.dependencyFailure = dependency;
+        respondUnavailable(ctx);
+        return;
+      }
+
       const err = error as { status?: number; error?: string; error_description?: string };
       const status = err.status && err.status < 500 ? err.status : 500;
       if (status === 500) logger.error({ err: error, reqId: ctx.state.requestId }, 'unhandled');

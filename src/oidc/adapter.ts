@@ -11,7 +11,10 @@ import { createSqlAdapterFactory } from './sql-adapter.js';
 
 export type AdapterFactory = (model: string) => Adapter;
 
-export function createAdapterFactory(backend: { db: Db; redis?: Redis | undefined }): AdapterFactory {
+export function createAdapterFactory(backend: {
+  db: Db;
+  redis?: Redis | undefined;
+}): AdapterFactory {
   return backend.redis
     ? createRedisAdapterFactory(backend.redis)
     : createSqlAdapterFactory(backend.db);

@@ -88,7 +88,9 @@ for (const backend of contractBackends()) {
 
       const found = (await codes.find('code-1')) as AdapterPayload;
       expect(found.jti).to.equal('code-1');
-      expect(found.consumed).to.be.a('number').within(before - 1, before + 2);
+      expect(found.consumed)
+        .to.be.a('number')
+        .within(before - 1, before + 2);
     });
 
     it('does not create a record when consuming an unknown id', async function () {

@@ -12,6 +12,7 @@ import type { PrivacyLogWriter } from '../../src/audit/writer.js';
 import type { ClientRegistration } from '../../src/oidc/clients.js';
 import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
 import type { Db } from '../../src/store/db.js';
+import { deleteByPrefix, testRedisPrefix, TEST_REDIS_URL } from './redis.js';
 import type { Clock } from '../../src/util/clock.js';
 
 export interface TestServer {
@@ -41,18 +42,24 @@ export async function startServer(options: {
   config?: ConfigInput;
   logger?: Logger;
   privacyLog?: PrivacyLogWriter | undefined;
+  /** Defaults to the shared test keys. */
+  keys?: KeyMaterial;
 }): Promise<TestServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
 
-  const config = resolveConfig({ issuer, logLevel: 'silent', ...options.config });
+  // With a test Redis configured, the whole suite runs on the Redis adapter.
+  const redis = TEST_REDIS_URL
+    ? { redisUrl: TEST_REDIS_URL, redisKeyPrefix: testRedisPrefix() }
+    : {};
+  const config = resolveConfig({ issuer, logLevel: 'silent', ...redis, ...options.config });
   const app = await createApp({
     config,
     db: options.db,
     clients: options.clients,
-    keys: await testKeys(),
+    keys: options.keys ?? (await testKeys()),
     logger: options.logger ?? createLogger('silent'),
     privacyLogKey: TEST_PRIVACY_LOG_KEY,
     ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
@@ -69,6 +76,7 @@ export async function startServer(options: {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       });
+      if (app.redis) await deleteByPrefix(app.redis, config.redisKeyPrefix);
       await app.close();
     },
   };
