@@ -24,6 +24,12 @@ import { createUpstreamRouter } from './upstream/router.js';
 import type { Db } from './store/db.js';
 import { closeRedis, connectRedis, createRedis, type Redis } from './store/redis.js';
 import type { Clock } from './util/clock.js';
+import { createAccountModule, type AccountModule } from './accounts/index.js';
+import { createAccountPages } from './accounts/http/account-pages.js';
+import { createClassRoutes } from './accounts/http/class-routes.js';
+import { createPictureLoginRouter } from './accounts/http/picture-login.js';
+import { loadAccountKeys, type AccountKeys } from './accounts/keys.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 
 export interface AppOptions {
   config: Config;
@@ -38,11 +44,17 @@ export interface AppOptions {
   privacyLogKey?: Buffer;
   /** Replaces the privacy log writer; only benchmarks compare without it. */
   privacyLog?: PrivacyLogWriter;
+  /** Defaults to the keys from the environment or config.keysDir, made when missing. */
+  accountKeys?: AccountKeys;
+  /** Defaults to the transport in config.mail (the outbox folder in the embedded default). */
+  mailer?: Mailer;
 }
 
 export interface App {
   provider: Provider;
   services: Services;
+  /** Account services for the admin console: see src/accounts/admin-service.ts. */
+  accounts: AccountModule;
   clients: ClientRegistration[];
   logger: Logger;
   callback: ReturnType<Provider['callback']>;
@@ -91,7 +103,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   await readiness.probe();
 
   const byId = new Map(clients.map((client) => [client.client_id, client]));
-  const interactions = createInteractionRouter(provider, services, byId);
+  const accounts = createAccountModule({
+    config,
+    db,
+    clock: services.clock,
+    kv: services.kv,
+    keys: options.accountKeys ?? loadAccountKeys(config),
+    mailer: options.mailer ?? createMailer(config, logger),
+    logger,
+  });
+  const interactions = createInteractionRouter(provider, services, byId, accounts.login);
   provider.use(requestLog(logger));
   provider.use(requestMetrics());
   provider.use(securityHeaders());
@@ -99,12 +120,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(errorPages(logger));
   provider.use(createHealthRouter(readiness).routes());
   provider.use(createMetricsRouter(config.metricsToken).routes());
+  // The class grid takes the login page's place on a class device, so it comes first.
+  provider.use(createPictureLoginRouter(provider, services, accounts, byId).routes());
   provider.use(interactions.routes());
+  provider.use(createAccountPages(accounts).routes());
+  provider.use(createClassRoutes(accounts).routes());
   provider.use(createUpstreamRouter(provider, services, byId, logger).routes());
 
   return {
     provider,
     services,
+    accounts,
     clients,
     logger,
     callback: provider.callback(),

@@ -34,10 +34,20 @@ export function numberedUsername(base: string, n: number): string {
   return n <= 1 ? base : `${base}${n}`;
 }
 
+/** Names repeat a lot in a dump; normalising each only once saves time at scale. */
+const seen = new Map<string, string>();
+
 function asciiPart(name: string): string {
-  const plain = /^[A-Za-z]+$/.test(name) ? name : name.normalize('NFKD');
-  return plain
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '')
-    .slice(0, MAX_PART);
+  let part = seen.get(name);
+  if (part === undefined) {
+    const plain = /^[A-Za-z]+$/.test(name) ? name : name.normalize('NFKD');
+    // Digits are dropped too, so the number appended to a taken base stays unambiguous.
+    part = plain
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .slice(0, MAX_PART);
+    if (seen.size > 50_000) seen.clear();
+    seen.set(name, part);
+  }
+  return part;
 }

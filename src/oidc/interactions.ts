@@ -5,7 +5,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { verifyPassword } from '../accounts/passwords.js';
+import { TEXTS } from '../accounts/http/texts.js';
+import type { LoginService } from '../accounts/login.js';
 import { readForm } from '../http/forms.js';
 import { renderPage } from '../http/views.js';
 import type { Services } from '../services.js';
@@ -32,6 +33,7 @@ export function createInteractionRouter(
   provider: Provider,
   services: Services,
   clients: ReadonlyMap<string, ClientRegistration>,
+  passwordLogin: LoginService,
 ) {
   const router = new Router();
   const upstream = upstreamLoginOptions(services.config);
@@ -77,12 +79,15 @@ export function createInteractionRouter(
     const username = (form.get('username') ?? '').trim().toLowerCase();
     const password = form.get('password') ?? '';
 
-    const account = username ? await services.accounts.findByUsername(username) : undefined;
-    const valid = await verifyPassword(account?.passwordHash, password);
-    if (!account || !valid || account.status !== 'active') {
-      ctx.status = 401;
-      return showLogin(ctx, uid, name, { username, error: WRONG_CREDENTIALS, upstream });
+    // Behind the brute-force limits per username and per address (src/accounts/throttle.ts).
+    const result = await passwordLogin.withPassword({ username, password, ip: ctx.ip });
+    if (!result.ok) {
+      const locked = result.reason === 'locked';
+      ctx.status = locked ? 429 : 401;
+      const error = locked ? TEXTS.nl.locked(result.retryAfterSeconds) : WRONG_CREDENTIALS;
+      return showLogin(ctx, uid, name, { username, error, upstream });
     }
+    const { account } = result;
 
     const interaction = { uid, clientId: String(params.client_id), clientName: name };
     await finishPupilLogin(ctx, provider, services, interaction, account.pupilId);

@@ -13,6 +13,7 @@ import { CLAIMS_BY_SCOPE, buildClaims, type PupilClaims } from './claims.js';
 import type { PrivacyEvent } from '../audit/entry.js';
 import type { KeyMaterial } from './keys.js';
 import type { Services } from '../services.js';
+import { classDeviceCheck } from '../accounts/http/class-device.js';
 import { renderPage } from '../http/views.js';
 
 const { Check, base: basePolicy } = interactionPolicy;
@@ -172,6 +173,7 @@ async function grantRequestedScopes(ctx: KoaContextWithOIDC) {
 function buildPolicy(services: Services) {
   const policy = basePolicy();
   const login = policy.get('login');
+  login?.checks.add(classDeviceCheck());
   login?.checks.add(
     new Check(
       'platform_access',
