@@ -102,10 +102,21 @@ export function createCompletion(deps: CompletionDeps) {
         await sessions.open(ctx, { ...outcome, createdAt: services.clock().getTime() });
       }
       if (!outcome.pupilId) {
-        return refuse(ctx, details.uid, interaction.clientName, isAdmin ? 'not_a_pupil' : 'unknown_person');
+        return refuse(
+          ctx,
+          details.uid,
+          interaction.clientName,
+          isAdmin ? 'not_a_pupil' : 'unknown_person',
+        );
       }
 
-      const finished = await finishPupilLogin(ctx, provider, services, interaction, outcome.pupilId);
+      const finished = await finishPupilLogin(
+        ctx,
+        provider,
+        services,
+        interaction,
+        outcome.pupilId,
+      );
       if (!finished && !isAdmin) await sessions.close(ctx);
     },
 

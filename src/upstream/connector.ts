@@ -44,7 +44,10 @@ export interface UpstreamConnector {
    * The URL that ends the session at the IdP and comes back with
    * `logoutState`; undefined when the IdP offers no single logout.
    */
-  logoutUrl(handle: Readonly<Record<string, string>>, logoutState: string): Promise<string | undefined>;
+  logoutUrl(
+    handle: Readonly<Record<string, string>>,
+    logoutState: string,
+  ): Promise<string | undefined>;
 
   /** The connector's own endpoints (SAML ACS and metadata, OIDC callback, …). */
   readonly router: Router;

@@ -69,7 +69,8 @@ export function createUpstreamRouter(
   if (upstream.saml) {
     connectors.set('saml', createSamlConnector({ ...shared, config: upstream.saml, now }));
   }
-  if (upstream.oidc) connectors.set('oidc', createOidcConnector({ ...shared, config: upstream.oidc }));
+  if (upstream.oidc)
+    connectors.set('oidc', createOidcConnector({ ...shared, config: upstream.oidc }));
 
   router.use(refusalPages(logger));
   router.post('/upstream/:connector/start/:uid', async (ctx) => {

@@ -27,8 +27,7 @@ export interface UpstreamSession {
 }
 
 export function createUpstreamSessions(store: UpstreamStateStore, ttlSeconds: number) {
-  const keyOf = (cookie: string) =>
-    `session:${createHash('sha256').update(cookie).digest('hex')}`;
+  const keyOf = (cookie: string) => `session:${createHash('sha256').update(cookie).digest('hex')}`;
 
   return {
     /** Starts a session for this browser, replacing one it had. */

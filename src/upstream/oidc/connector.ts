@@ -159,8 +159,11 @@ function toAttributes(claims: Record<string, unknown>): Record<string, string[]>
   return attributes;
 }
 
-function failure(code: 'upstream.state' | 'upstream.oidc_failed' | 'upstream.metadata',
-  detail: string, cause?: unknown) {
+function failure(
+  code: 'upstream.state' | 'upstream.oidc_failed' | 'upstream.metadata',
+  detail: string,
+  cause?: unknown,
+) {
   return new LeerIdError(code, 'Aanmelden via ACM is niet gelukt.', {
     status: code === 'upstream.metadata' ? 503 : 400,
     detail,

@@ -77,8 +77,10 @@ export function createSamlConnector(options: SamlConnectorOptions): UpstreamConn
     const logoutState = await consumeLogoutResponse(form.get('SAMLResponse'), deps).catch(
       (error: unknown) => {
         // The LeerID session is gone already; only the IdP's answer is in doubt.
-        logger.warn({ reason: 'upstream.logout', err: error, reqId: ctx.state.requestId },
-          'upstream logout answer refused');
+        logger.warn(
+          { reason: 'upstream.logout', err: error, reqId: ctx.state.requestId },
+          'upstream logout answer refused',
+        );
         return undefined;
       },
     );

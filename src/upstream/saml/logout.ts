@@ -45,7 +45,10 @@ export async function samlLogoutUrl(
 }
 
 /** Checks a LogoutResponse; returns the logout state of the request it answers. */
-export async function consumeLogoutResponse(samlResponse: string | null | undefined, deps: AcsDeps) {
+export async function consumeLogoutResponse(
+  samlResponse: string | null | undefined,
+  deps: AcsDeps,
+) {
   const xml = decodeSamlPost(samlResponse);
   const root = parseXml(xml).documentElement;
   if (root.namespaceURI !== NS.protocol || root.localName !== 'LogoutResponse') {
@@ -64,7 +67,8 @@ export async function consumeLogoutResponse(samlResponse: string | null | undefi
   const issuer = textOf(onlyChild(root, NS.assertion, 'Issuer'));
   const destination = root.getAttribute('Destination');
   if (issuer !== idp.entityId) throw refuse(`Issuer ${issuer}`);
-  if (destination && destination !== deps.endpoints.sloUrl) throw refuse(`Destination ${destination}`);
+  if (destination && destination !== deps.endpoints.sloUrl)
+    throw refuse(`Destination ${destination}`);
 
   const status = root.getElementsByTagNameNS(NS.protocol, 'StatusCode')[0]?.getAttribute('Value');
   const state = await deps.state.take(logoutKey(root.getAttribute('InResponseTo') ?? ''));

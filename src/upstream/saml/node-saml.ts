@@ -70,8 +70,7 @@ export function classifySamlError(error: unknown): LeerIdError {
   const code: ErrorCode =
     error instanceof SamlStatusError
       ? 'upstream.status'
-      : (MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1] ??
-        'upstream.xml_malformed');
+      : (MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1] ?? 'upstream.xml_malformed');
   return new LeerIdError(code, 'Het antwoord van ACM is geweigerd.', {
     detail: message,
     cause: error,
