@@ -130,13 +130,13 @@ export async function loginAtIdp(
   loginPage: Page,
   username: string,
   password: string,
+  onResponse?: (samlResponseXml: string) => void,
 ): Promise<Page> {
   const login = readForm(loginPage, /name="password"/);
   const answer = await postForm(browser, loginPage, login, { username, password });
-  if (!/name="SAMLResponse"/.test(answer.html)) {
-    throw new Error(`IdP login did not answer with a SAML response (status ${answer.status})`);
-  }
-  return postForm(browser, answer, readForm(answer, /name="SAMLResponse"/), {});
+  const form = readForm(answer, /name="SAMLResponse"/);
+  onResponse?.(Buffer.from(form.fields.SAMLResponse ?? '', 'base64').toString('utf8'));
+  return postForm(browser, answer, form, {});
 }
 
 /** The IdP's auto-submitting SAML form on `page` (e.g. a LogoutResponse), posted on. */
@@ -153,7 +153,10 @@ function readForm(page: Page, containing: RegExp): HtmlForm {
   const form = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].find((m) =>
     containing.test(m[2] as string),
   );
-  if (!form) throw new Error(`no form matching ${containing} at ${page.url} (${page.status})`);
+  if (!form) {
+    const start = page.html.slice(0, 2000);
+    throw new Error(`no form matching ${containing} at ${page.url} (${page.status}): ${start}`);
+  }
 
   const action = decodeHtml(/action="([^"]*)"/.exec(form[1] as string)?.[1] ?? '');
   const fields: Record<string, string> = {};

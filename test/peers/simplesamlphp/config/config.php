@@ -25,6 +25,7 @@ $config['module.enable'] = ['core' => true, 'saml' => true, 'exampleauth' => tru
 $config['store.type'] = 'phpsession';
 $config['session.phpsession.savepath'] = $peer['dir'] . '/sessions';
 // Debian's default is SameSite=None without Secure, which browsers reject on http.
+$config['session.cookie.secure'] = false;
 $config['session.cookie.samesite'] = 'Lax';
 $config['language.cookie.samesite'] = 'Lax';
 $config['timezone'] = 'UTC';
