@@ -39,7 +39,8 @@ async function writePupils(session: SyncSession, nowMs: number): Promise<void> {
                          row_hash, created_at, updated_at, last_seen_at)
      SELECT pupil_id, discimus_id, insz, given_name, family_name, gender, birth_date,
             pupil_hash, ?, ?, ?
-       FROM stage_pupils WHERE is_new = 1`,
+       FROM stage_pupils WHERE is_new = 1
+      ORDER BY pupil_id`,
     [nowMs, nowMs, nowMs],
   );
 
@@ -63,7 +64,8 @@ async function writeEnrolments(session: SyncSession, today: string, nowMs: numbe
                              start_date, end_date, row_hash, updated_at)
      SELECT pupil_id, institution_number, location_number, stamnummer, kind_of_education,
             administrative_group, enrolment_date, start_date, end_date, enrolment_hash, ?
-       FROM stage_enrolments WHERE enrolment_id IS NULL`,
+       FROM stage_enrolments WHERE enrolment_id IS NULL
+      ORDER BY pupil_id, institution_number, location_number, start_date`,
     [nowMs],
   );
 

@@ -13,6 +13,7 @@ import { todayIn } from '../util/dates.js';
 import type { Db } from '../store/db.js';
 import { createMissingAccounts } from './accounts.js';
 import { applyDiff } from './apply.js';
+import { withBulkLoad } from './bulk-load.js';
 import { countPupilConflicts, diffEnrolments, stagePupils } from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
 import { assertPlausible, evaluateGuards } from './guards.js';
@@ -122,10 +123,12 @@ async function execute(
     });
     assertPlausible(verdict, Boolean(options.force));
 
-    progress({ phase: 'apply' });
-    const applied = await applyDiff(session, today, nowMs);
-    progress({ phase: 'accounts' });
-    const accountsCreated = await createMissingAccounts(session, nowMs);
+    const { applied, accountsCreated } = await withBulkLoad(session, async () => {
+      progress({ phase: 'apply' });
+      const applied = await applyDiff(session, today, nowMs);
+      progress({ phase: 'accounts' });
+      return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
+    });
 
     progress({ phase: 'commit' });
     await dropTempTables(session);
@@ -183,16 +186,21 @@ async function stageDump(
   const rules = { today };
   let count = 0;
 
-  await reader.read((batch) => {
-    for (const record of batch) {
-      const row = validateRow(record, rules, faults);
-      if (row) stage.push(row);
-    }
-    count += batch.length;
-    const { bytesRead, size } = reader.stats;
-    progress({ phase: 'read', bytesRead, size, rows: count });
-    return stage.flush();
-  });
+  try {
+    await reader.read((batch) => {
+      for (const record of batch) {
+        const row = validateRow(record, rules, faults);
+        if (row) stage.push(row);
+      }
+      count += batch.length;
+      const { bytesRead, size } = reader.stats;
+      progress({ phase: 'read', bytesRead, size, rows: count });
+      return stage.flush();
+    });
+  } catch (error) {
+    await stage.abort(error as Error);
+    throw error;
+  }
   await stage.finish();
 
   return { count, faults };

@@ -13,6 +13,8 @@ export interface StageWriter {
   /** Hands buffered rows on; a promise means "wait before pushing more". */
   flush(): void | Promise<void>;
   finish(): Promise<void>;
+  /** Ends the load after a fault, so the connection can roll back. */
+  abort(error: Error): Promise<void>;
 }
 
 const STAGE_COLUMNS = [
@@ -97,6 +99,12 @@ function copyWriter(session: SyncSession): StageWriter {
       stream.end();
       await done;
     },
+    async abort(error) {
+      // Destroying the stream sends CopyFail; the server then ends the COPY.
+      buffer = '';
+      stream.destroy(error);
+      await done.catch(() => {});
+    },
   };
 }
 
@@ -141,6 +149,9 @@ function insertWriter(session: SyncSession): StageWriter {
       for (let i = 0; i < pending.length; i += width) single.run(pending.slice(i, i + width));
       pending = [];
       count = 0;
+    },
+    async abort() {
+      pending = [];
     },
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * The first import into empty tables: building an index once over sorted
+ * data is several times faster than growing it row by row, so secondary
+ * indexes, unique constraints and foreign keys of the mirrored tables are
+ * dropped inside the run's transaction and rebuilt before it commits.
+ * Primary keys stay (other tables refer to pupils.id). All of this is
+ * transactional DDL, so a failed or killed run leaves the schema intact.
+ */
+import type { SyncSession } from './session.js';
+
+const TABLES = ['pupils', 'enrolments', 'accounts'];
+
+interface Rebuild {
+  drop: string;
+  create: string;
+}
+
+/** Runs `work` with the indexes dropped when the store holds no pupils yet. */
+export async function withBulkLoad<T>(session: SyncSession, work: () => Promise<T>): Promise<T> {
+  const [row] = await session.all<{ n: number }>('SELECT count(*) AS n FROM pupils');
+  if (Number(row?.n) > 0) return work();
+
+  const rebuilds =
+    session.dialect === 'pg' ? await pgRebuilds(session) : await sqliteRebuilds(session);
+  for (const { drop } of rebuilds) await session.run(drop);
+
+  const result = await work();
+
+  // Recreate in reverse: unique constraints before the foreign keys that use them.
+  for (const { create } of [...rebuilds].reverse()) await session.run(create);
+  return result;
+}
+
+async function pgRebuilds(session: SyncSession): Promise<Rebuild[]> {
+  const tables = TABLES.map((t) => `'${t}'::regclass`).join(', ');
+  const constraints = await session.all<{ table: string; name: string; def: string }>(
+    `SELECT conrelid::regclass::text AS table, conname AS name,
+            pg_get_constraintdef(oid) AS def
+       FROM pg_constraint
+      WHERE conrelid IN (${tables}) AND contype IN ('f', 'u')
+      ORDER BY contype`,
+  );
+  const indexes = await session.all<{ name: string; def: string }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i
+      WHERE i.indrelid IN (${tables}) AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+  );
+
+  // Foreign keys ('f' sorts before 'u') are dropped first and rebuilt last.
+  return [
+    ...constraints.map((c) => ({
+      drop: `ALTER TABLE ${c.table} DROP CONSTRAINT ${quote(c.name)}`,
+      create: `ALTER TABLE ${c.table} ADD CONSTRAINT ${quote(c.name)} ${c.def}`,
+    })),
+    ...indexes.map((i) => ({ drop: `DROP INDEX ${i.name}`, create: i.def })),
+  ];
+}
+
+async function sqliteRebuilds(session: SyncSession): Promise<Rebuild[]> {
+  const tables = TABLES.map((t) => `'${t}'`).join(', ');
+  const indexes = await session.all<{ name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_master
+      WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables})`,
+  );
+  return indexes.map((i) => ({ drop: `DROP INDEX ${quote(i.name)}`, create: i.sql }));
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,36 @@
+/**
+ * `leerid sync --from DIR`: the newest complete dump in a directory. A dump
+ * is complete when a marker file `<dump>.done` stands next to it; the export
+ * writes the marker only after the dump is closed, so a dump still being
+ * written (or copied) is never picked. Names ending .part or .tmp never count.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LeerIdError } from '../errors/index.js';
+
+const DUMP_NAME = /\.csv(\.gz)?$/;
+export const DONE_SUFFIX = '.done';
+
+export async function pickNewestDump(dir: string): Promise<string> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new LeerIdError('sync.no_dump', `cannot read ${dir}: ${(error as Error).message}`);
+  }
+
+  const present = new Set(names);
+  const complete = names.filter((name) => DUMP_NAME.test(name) && present.has(name + DONE_SUFFIX));
+  if (complete.length === 0) {
+    throw new LeerIdError(
+      'sync.no_dump',
+      `no complete dump in ${dir} (a dump counts once <name>${DONE_SUFFIX} exists)`,
+    );
+  }
+
+  const dated = await Promise.all(
+    complete.map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })),
+  );
+  dated.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
+  return join(dir, (dated[0] as { name: string }).name);
+}

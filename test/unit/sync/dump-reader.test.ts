@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { openDump, type DumpRecord } from '../../../src/sync/dump-reader.js';
+import { DEFAULT_MAPPING, loadColumnMapping } from '../../../src/sync/mapping.js';
+import { dump } from '../../helpers/sync.js';
+
+async function readAll(file: string, mapping = DEFAULT_MAPPING): Promise<DumpRecord[]> {
+  const reader = await openDump(file, mapping);
+  const records: DumpRecord[] = [];
+  await reader.read((batch) => void records.push(...batch));
+  return records;
+}
+
+async function faultOf(file: string): Promise<string> {
+  try {
+    await readAll(file);
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  throw new Error(`${file} was read without a fault`);
+}
+
+describe('dump reader', () => {
+  it('reads rows with their file line numbers (the header is line 1)', async () => {
+    const records = await readAll(dump('valid/night-1.csv'));
+    expect(records.map((r) => r.line)).to.deep.equal([2, 3, 4, 5, 6, 7]);
+    expect(records[0]?.values[0]).to.equal('D1');
+  });
+
+  it('detects gzip by its magic bytes and reads the same rows', async () => {
+    const plain = await readAll(dump('valid/night-1.csv'));
+    const gzip = await readAll(dump('valid/night-1.csv.gz'));
+    expect(gzip).to.deep.equal(plain);
+  });
+
+  it('computes a sha256 checksum of the file as stored', async () => {
+    const reader = await openDump(dump('valid/night-1.csv'), DEFAULT_MAPPING);
+    await reader.read(() => {});
+    expect(reader.stats.checksum).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('maps other header names and a semicolon delimiter through the mapping file', async () => {
+    const mapping = loadColumnMapping(dump('valid/mapped.mapping.json'));
+    const records = await readAll(dump('valid/mapped.csv'), mapping);
+    expect(records).to.have.length(2);
+    expect(records[0]?.values.slice(0, 4)).to.deep.equal(['D1', '11.07.11-162.11', 'Janssens', 'Lotte']);
+    // A quoted line break keeps the next row's line number right.
+    expect(records[0]?.values[7]).to.equal('Atheneum\nLeerstad');
+    expect(records.map((r) => r.line)).to.deep.equal([2, 4]);
+    expect(records[1]?.values[2]).to.equal('Claes; jr');
+  });
+
+  it('rejects a mapping onto a column we do not have', () => {
+    expect(() => loadColumnMapping(dump('valid/night-1.csv'))).to.throw().with.property(
+      'code',
+      'dump.mapping',
+    );
+  });
+
+  const faults: [string, string][] = [
+    ['invalid/empty.csv', 'dump.empty'],
+    ['invalid/header-only.csv', 'dump.empty'],
+    ['invalid/wrong-header.csv', 'dump.header'],
+    ['invalid/latin1.csv', 'dump.encoding'],
+    ['invalid/truncated.csv.gz', 'dump.truncated'],
+    ['invalid/no-final-newline.csv', 'dump.truncated'],
+    ['invalid/unclosed-quote.csv', 'dump.malformed'],
+    ['invalid/does-not-exist.csv', 'dump.unreadable'],
+  ];
+  for (const [file, code] of faults) {
+    it(`fails ${file} with ${code}`, async () => {
+      expect(await faultOf(dump(file))).to.equal(code);
+    });
+  }
+});

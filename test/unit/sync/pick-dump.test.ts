@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pickNewestDump } from '../../../src/sync/pick-dump.js';
+
+function touch(dir: string, name: string, ageSeconds: number): void {
+  const file = join(dir, name);
+  writeFileSync(file, 'x');
+  const when = Date.now() / 1000 - ageSeconds;
+  utimesSync(file, when, when);
+}
+
+describe('pickNewestDump (--from DIR)', () => {
+  it('picks the newest dump that has a .done marker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-from-'));
+    touch(dir, 'discimus-20261201.csv.gz', 200);
+    touch(dir, 'discimus-20261201.csv.gz.done', 200);
+    touch(dir, 'discimus-20261202.csv.gz', 100);
+    touch(dir, 'discimus-20261202.csv.gz.done', 100);
+    // Newest, but still being written: no marker yet.
+    touch(dir, 'discimus-20261203.csv.gz', 1);
+    touch(dir, 'discimus-20261203.csv.gz.part.done', 1);
+
+    expect(await pickNewestDump(dir)).to.equal(join(dir, 'discimus-20261202.csv.gz'));
+  });
+
+  it('fails with sync.no_dump when no dump is complete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-from-'));
+    touch(dir, 'discimus.csv', 1);
+    const error = await pickNewestDump(dir).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'sync.no_dump');
+  });
+});

@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { DUMP_COLUMNS } from '../../../src/sync/columns.js';
+import { FaultList } from '../../../src/sync/row-faults.js';
+import { validateRow } from '../../../src/sync/validate-row.js';
+
+const GOOD: Record<string, string> = {
+  discimus_id: 'D1',
+  insz: '11071116211',
+  family_name: 'Janssens',
+  given_name: 'Lotte',
+  gender: 'V',
+  birth_date: '2011-07-11',
+  institution_number: '100001',
+  institution_name: 'Atheneum',
+  location_number: '200001',
+  stamnummer: '5001',
+  kind_of_education: 'secundair',
+  administrative_group: '3A',
+  enrolment_date: '2026-06-15',
+  start_date: '2026-09-01',
+  end_date: '',
+};
+
+function check(changes: Record<string, string>, columnsOk = true) {
+  const row = { ...GOOD, ...changes };
+  const faults = new FaultList();
+  const values = DUMP_COLUMNS.map((c) => row[c] as string);
+  const staged = validateRow({ line: 7, values, columnsOk }, { today: '2026-12-03' }, faults);
+  return { staged, faults: faults.sorted().map((f) => `${f.line}:${f.code}:${f.column ?? ''}`) };
+}
+
+describe('validateRow', () => {
+  it('stages a good row with trimmed values, hashes and a username base', () => {
+    const { staged, faults } = check({ family_name: ' Van den Broeck ', given_name: 'Zoë' });
+    expect(faults).to.deep.equal([]);
+    expect(staged?.familyName).to.equal('Van den Broeck');
+    expect(staged?.usernameBase).to.equal('zoe.vandenbroeck');
+    expect(staged?.endDate).to.equal(null);
+    expect(staged?.pupilHash).to.be.a('string').with.length.greaterThan(10);
+  });
+
+  it('gives a different pupil hash when the INSZ is corrected', () => {
+    const a = check({}).staged;
+    const b = check({ insz: '85073003328' }).staged;
+    expect(a?.pupilHash).to.not.equal(b?.pupilHash);
+    expect(a?.enrolmentHash).to.equal(b?.enrolmentHash);
+  });
+
+  it('accepts an empty INSZ and stores null', () => {
+    expect(check({ insz: '' }).staged?.insz).to.equal(null);
+  });
+
+  const cases: [string, Record<string, string>, string][] = [
+    ['invalid INSZ check digits', { insz: '11071116212' }, '7:row.insz:insz'],
+    ['an impossible date', { start_date: '2026-02-30' }, '7:row.date:start_date'],
+    ['a date in another notation', { enrolment_date: '15/06/2026' }, '7:row.date:enrolment_date'],
+    ['an end before the start', { end_date: '2026-08-31' }, '7:row.end_before_start:end_date'],
+    ['an unknown kind of education', { kind_of_education: 'hoger' }, '7:row.kind_of_education:kind_of_education'],
+    ['an unknown gender', { gender: 'F' }, '7:row.gender:gender'],
+    ['a birth date in the future', { birth_date: '2027-01-01' }, '7:row.birth_date:birth_date'],
+    ['a missing family name', { family_name: '  ' }, '7:row.required:family_name'],
+    ['a letter in an institution number', { institution_number: '10A001' }, '7:row.number:institution_number'],
+    ['a bad Discimus id', { discimus_id: 'D 1' }, '7:row.discimus_id:'],
+    ['an overlong group', { administrative_group: 'x'.repeat(65) }, '7:row.too_long:administrative_group'],
+  ];
+  for (const [what, changes, expected] of cases) {
+    it(`rejects ${what}`, () => {
+      const { staged, faults } = check(changes);
+      expect(staged).to.equal(null);
+      expect(faults).to.deep.equal([expected]);
+    });
+  }
+
+  it('rejects a row with the wrong number of fields', () => {
+    expect(check({}, false).faults).to.deep.equal(['7:row.columns:']);
+  });
+});
