@@ -123,7 +123,7 @@ describe('login through ACM (SimpleSAMLphp as the IdP)', function () {
     const { landing, finish } = await signInThroughAcm('lotte');
     expect(landing.url.startsWith(REDIRECT_URI), idp.log()).to.equal(true);
 
-    const claims = (await finish(landing)).claims() ?? {};
+    const claims: Record<string, unknown> = (await finish(landing)).claims() ?? {};
     expect(claims.sub).to.equal(ids.byUuid);
     expect(claims.given_name).to.equal('Lotte');
     // Enrolled in schools A and B; platform A is linked to school A only.
@@ -140,7 +140,7 @@ describe('login through ACM (SimpleSAMLphp as the IdP)', function () {
 
   it('logs in a pupil matched by INSZ when ACM sends no UUID', async function () {
     const { landing, finish } = await signInThroughAcm('milan', 'openid profile');
-    const claims = (await finish(landing)).claims() ?? {};
+    const claims: Record<string, unknown> = (await finish(landing)).claims() ?? {};
     expect(claims.sub).to.equal(ids.byInsz);
     expect(claims.name).to.equal('Milan Wouters');
     expect(claims).not.to.have.property('enrolments');
