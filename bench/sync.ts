@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   await ensurePgDatabase();
 
   const results: StepResult[] = [];
-  for (const [backend, url] of [['postgresql', PG_URL], ['sqlite', SQLITE_URL]] as const) {
+  for (const [backend, url] of [
+    ['postgresql', PG_URL],
+    ['sqlite', SQLITE_URL],
+  ] as const) {
     await resetStore(url);
     results.push(child('first import', backend, url, first));
     results.push(child('delta', backend, url, second));
@@ -110,7 +113,9 @@ async function ensurePgDatabase(): Promise<void> {
   if (process.env.BENCH_PG_URL) return;
   const client = new pg.Client({ connectionString: PG_ADMIN });
   await client.connect();
-  const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'leerid_bench'`);
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_database WHERE datname = 'leerid_bench'`,
+  );
   if (!rowCount) await client.query('CREATE DATABASE leerid_bench');
   await client.end();
 }

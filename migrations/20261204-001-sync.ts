@@ -21,7 +21,9 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('size').nullable();
     t.bigInteger('started_at').notNullable();
     t.bigInteger('finished_at').nullable();
-    t.string('outcome', 12).notNullable().comment('running|applied|dry-run|refused|failed|interrupted');
+    t.string('outcome', 12)
+      .notNullable()
+      .comment('running|applied|dry-run|refused|failed|interrupted');
     t.string('error_code', 40).nullable();
     t.text('message').nullable();
     t.integer('rows').nullable();

@@ -42,7 +42,10 @@ export async function run(args: string[]): Promise<number> {
     progress.done();
     if (error instanceof LeerIdError) {
       const faults = error instanceof DumpRowsError ? error.faults.slice(0, 50) : undefined;
-      logger.error({ code: error.code, faults, total: faults && (error as DumpRowsError).total }, error.message);
+      logger.error(
+        { code: error.code, faults, total: faults && (error as DumpRowsError).total },
+        error.message,
+      );
     }
     throw error;
   } finally {

@@ -158,9 +158,7 @@ function addEnrolments(
     const lastYear = addDays(yearStart, -365);
     const lastStart = schoolYearStart(lastYear);
     const lastEnd = `${yearStart.slice(0, 4)}-06-30`;
-    pupil.enrolments.push(
-      enrolment(other, random, kind, pupil, lastStart, lastEnd, stamnummer),
-    );
+    pupil.enrolments.push(enrolment(other, random, kind, pupil, lastStart, lastEnd, stamnummer));
   }
 }
 

@@ -46,9 +46,7 @@ export function buildSchools(pupils: number): DemoSchool[] {
     const type = schoolType(i);
     const number = String(100_000 + i * 7);
     const locationCount = 1 + (i % 3);
-    const locations = Array.from({ length: locationCount }, (_, k) =>
-      String(300_000 + i * 4 + k),
-    );
+    const locations = Array.from({ length: locationCount }, (_, k) => String(300_000 + i * 4 + k));
     const word = SCHOOL_WORDS[i % SCHOOL_WORDS.length];
     const town = TOWNS[Math.floor(i / SCHOOL_WORDS.length) % TOWNS.length];
     schools.push({ number, name: `${word} ${town} ${i + 1}`, type, locations });

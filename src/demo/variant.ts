@@ -47,7 +47,10 @@ function changeOneThing(pupil: DemoPupil, random: () => number): DemoPupil {
     return { ...pupil, enrolments: [{ ...first, group }, ...rest] };
   }
   if (what === 1) {
-    const familyName = pick(random, FAMILY_NAMES.filter((n) => n !== pupil.familyName));
+    const familyName = pick(
+      random,
+      FAMILY_NAMES.filter((n) => n !== pupil.familyName),
+    );
     return { ...pupil, familyName };
   }
   // AGODI corrects (or adds) the national number.

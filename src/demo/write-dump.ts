@@ -27,7 +27,12 @@ const BATCH_ROWS = 2000;
 export async function writeDemoRows(options: DemoDumpOptions): Promise<{ rows: number }> {
   const seed = options.seed ?? 1;
   const schools = buildSchools(options.pupils);
-  const ctx: GenerateContext = { seed, today: options.today, schools, byType: schoolsByType(schools) };
+  const ctx: GenerateContext = {
+    seed,
+    today: options.today,
+    schools,
+    byType: schoolsByType(schools),
+  };
   const otherSchool = ctx.byType.basis[0] as GenerateContext['schools'][number];
   const added = Math.round((options.variant?.added ?? 0) * options.pupils);
 

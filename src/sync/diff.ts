@@ -47,7 +47,10 @@ export async function stagePupils(session: SyncSession, today: string): Promise<
 }
 
 export async function countPupilConflicts(session: SyncSession): Promise<number> {
-  return countOf(session, `SELECT count(*) AS n FROM stage_pupils WHERE pupil_hash <> pupil_hash_max`);
+  return countOf(
+    session,
+    `SELECT count(*) AS n FROM stage_pupils WHERE pupil_hash <> pupil_hash_max`,
+  );
 }
 
 /** stage_enrolments and gone_enrolments, then the counts of every kind of change. */

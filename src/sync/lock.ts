@@ -49,7 +49,9 @@ async function tableLock(db: Db): Promise<ReleaseLock> {
   });
 
   return async () => {
-    await db('sync_lock').where({ name: LOCK_NAME, ...me }).delete();
+    await db('sync_lock')
+      .where({ name: LOCK_NAME, ...me })
+      .delete();
   };
 }
 

@@ -22,7 +22,11 @@ export async function findDuplicateEnrolments(
      HAVING count(*) > 1`,
   );
   for (const pair of pairs) {
-    faults.add({ line: pair.other_line, code: 'row.duplicate_enrolment', otherLine: pair.first_line });
+    faults.add({
+      line: pair.other_line,
+      code: 'row.duplicate_enrolment',
+      otherLine: pair.first_line,
+    });
   }
 }
 

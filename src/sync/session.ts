@@ -38,13 +38,15 @@ export async function openSession(db: Db): Promise<SyncSession> {
 
 /** LEERID_SYNC_TRACE=1: each statement's duration on stderr, for tuning. */
 function traced(session: SyncSession): SyncSession {
-  const time = <T>(sql: string, work: () => Promise<T>) => async () => {
-    const started = performance.now();
-    const result = await work();
-    const ms = (performance.now() - started).toFixed(0).padStart(6);
-    process.stderr.write(`${ms} ms  ${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
-    return result;
-  };
+  const time =
+    <T>(sql: string, work: () => Promise<T>) =>
+    async () => {
+      const started = performance.now();
+      const result = await work();
+      const ms = (performance.now() - started).toFixed(0).padStart(6);
+      process.stderr.write(`${ms} ms  ${sql.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+      return result;
+    };
   return {
     ...session,
     run: (sql, params) => time(sql, () => session.run(sql, params))(),

@@ -39,7 +39,9 @@ export async function indexForSqlite(
   columns: string[],
 ): Promise<void> {
   if (session.dialect !== 'sqlite') return;
-  await session.run(`CREATE INDEX ${table}_${columns.join('_')} ON ${table} (${columns.join(', ')})`);
+  await session.run(
+    `CREATE INDEX ${table}_${columns.join('_')} ON ${table} (${columns.join(', ')})`,
+  );
 }
 
 export async function countOf(session: SyncSession, sql: string, params: unknown[] = []) {

@@ -28,5 +28,8 @@ function asciiPart(name: string): string {
 function toAscii(name: string): string {
   const plain = /^[A-Za-z]+$/.test(name) ? name : name.normalize('NFKD');
   // Digits are dropped too, so the number the sync appends stays unambiguous.
-  return plain.toLowerCase().replace(/[^a-z]/g, '').slice(0, MAX_PART);
+  return plain
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .slice(0, MAX_PART);
 }

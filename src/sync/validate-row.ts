@@ -165,12 +165,18 @@ function stage(line: number, v: string[]): StagedRow {
     startDate: v[I.start_date] as string,
     endDate: endDate || null,
     pupilHash: rowHash(
-      (insz ?? '') + sep + familyName + sep + givenName + sep + v[I.gender] + sep +
-        v[I.birth_date],
+      (insz ?? '') + sep + familyName + sep + givenName + sep + v[I.gender] + sep + v[I.birth_date],
     ),
     enrolmentHash: rowHash(
-      v[I.stamnummer] + sep + v[I.kind_of_education] + sep + v[I.administrative_group] + sep +
-        v[I.enrolment_date] + sep + endDate,
+      v[I.stamnummer] +
+        sep +
+        v[I.kind_of_education] +
+        sep +
+        v[I.administrative_group] +
+        sep +
+        v[I.enrolment_date] +
+        sep +
+        endDate,
     ),
     usernameBase: usernameBase(givenName, familyName),
   };

@@ -56,7 +56,7 @@ describe('sync: applying dumps', () => {
     });
   });
 
-  it('makes a school-managed account, without password, for each pupil with a current enrolment', async () => {
+  it('makes a school-managed account without password per currently enrolled pupil', async () => {
     const report = await runSync(db, dump('valid/night-1.csv'), syncOptions());
 
     const accounts = await db('accounts')
@@ -101,7 +101,9 @@ describe('sync: applying dumps', () => {
 
     // AGODI added Arthur's INSZ: the field is updated, no second pupil appears.
     expect((await pupil(db, 'D4')).insz).to.equal('17071092187');
-    expect(await db('pupils').where({ given_name: 'Arthur' }).count('* as n')).to.deep.equal([{ n: 1 }]);
+    expect(await db('pupils').where({ given_name: 'Arthur' }).count('* as n')).to.deep.equal([
+      { n: 1 },
+    ]);
     expect((await pupil(db, 'D5')).family_name).to.equal('Janssen');
 
     const [stillThere, gone] = await enrolmentsOf(db, 'D2');
@@ -114,8 +116,11 @@ describe('sync: applying dumps', () => {
     expect(d3.id).to.equal(before.d3.id);
     expect(d3.missing_since).to.be.a('number');
 
-    expect(await db('accounts').where({ pupil_id: (await pupil(db, 'D6')).id }).first('username'))
-      .to.deep.equal({ username: 'zoe.ozturk' });
+    expect(
+      await db('accounts')
+        .where({ pupil_id: (await pupil(db, 'D6')).id })
+        .first('username'),
+    ).to.deep.equal({ username: 'zoe.ozturk' });
   });
 
   it('gives a pupil who comes back the same UUID and reopens a returning enrolment', async () => {
@@ -182,7 +187,9 @@ describe('sync: dry run, guards and refusals', () => {
   it('refuses a dump that would end more than 5% of active enrolments', async () => {
     const before = await snapshot(db);
 
-    const error = await failureOf(runSync(db, dump('valid/mostly-gone.csv'), syncOptions({ minSizeRatio: 0 })));
+    const error = await failureOf(
+      runSync(db, dump('valid/mostly-gone.csv'), syncOptions({ minSizeRatio: 0 })),
+    );
 
     expect(error.code).to.equal('sync.implausible');
     expect(error.message).to.match(/end 4 of 5 active enrolments/);

@@ -42,7 +42,12 @@ describe('dump reader', () => {
     const mapping = loadColumnMapping(dump('valid/mapped.mapping.json'));
     const records = await readAll(dump('valid/mapped.csv'), mapping);
     expect(records).to.have.length(2);
-    expect(records[0]?.values.slice(0, 4)).to.deep.equal(['D1', '11.07.11-162.11', 'Janssens', 'Lotte']);
+    expect(records[0]?.values.slice(0, 4)).to.deep.equal([
+      'D1',
+      '11.07.11-162.11',
+      'Janssens',
+      'Lotte',
+    ]);
     // A quoted line break keeps the next row's line number right.
     expect(records[0]?.values[7]).to.equal('Atheneum\nLeerstad');
     expect(records.map((r) => r.line)).to.deep.equal([2, 4]);
@@ -50,10 +55,9 @@ describe('dump reader', () => {
   });
 
   it('rejects a mapping onto a column we do not have', () => {
-    expect(() => loadColumnMapping(dump('valid/night-1.csv'))).to.throw().with.property(
-      'code',
-      'dump.mapping',
-    );
+    expect(() => loadColumnMapping(dump('valid/night-1.csv')))
+      .to.throw()
+      .with.property('code', 'dump.mapping');
   });
 
   const faults: [string, string][] = [

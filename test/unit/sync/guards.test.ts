@@ -13,7 +13,9 @@ describe('plausibility guards', () => {
   it('rejects a dump that ends more than the allowed share', () => {
     const verdict = evaluateGuards({ ...base, ...limits, enrolmentsEnded: 51 });
     expect(verdict.problems).to.have.length(1);
-    expect(() => assertPlausible(verdict, false)).to.throw().with.property('code', 'sync.implausible');
+    expect(() => assertPlausible(verdict, false))
+      .to.throw()
+      .with.property('code', 'sync.implausible');
   });
 
   it('rejects a dump much smaller than the last applied one', () => {

@@ -55,13 +55,25 @@ describe('validateRow', () => {
     ['an impossible date', { start_date: '2026-02-30' }, '7:row.date:start_date'],
     ['a date in another notation', { enrolment_date: '15/06/2026' }, '7:row.date:enrolment_date'],
     ['an end before the start', { end_date: '2026-08-31' }, '7:row.end_before_start:end_date'],
-    ['an unknown kind of education', { kind_of_education: 'hoger' }, '7:row.kind_of_education:kind_of_education'],
+    [
+      'an unknown kind of education',
+      { kind_of_education: 'hoger' },
+      '7:row.kind_of_education:kind_of_education',
+    ],
     ['an unknown gender', { gender: 'F' }, '7:row.gender:gender'],
     ['a birth date in the future', { birth_date: '2027-01-01' }, '7:row.birth_date:birth_date'],
     ['a missing family name', { family_name: '  ' }, '7:row.required:family_name'],
-    ['a letter in an institution number', { institution_number: '10A001' }, '7:row.number:institution_number'],
+    [
+      'a letter in an institution number',
+      { institution_number: '10A001' },
+      '7:row.number:institution_number',
+    ],
     ['a bad Discimus id', { discimus_id: 'D 1' }, '7:row.discimus_id:'],
-    ['an overlong group', { administrative_group: 'x'.repeat(65) }, '7:row.too_long:administrative_group'],
+    [
+      'an overlong group',
+      { administrative_group: 'x'.repeat(65) },
+      '7:row.too_long:administrative_group',
+    ],
   ];
   for (const [what, changes, expected] of cases) {
     it(`rejects ${what}`, () => {
