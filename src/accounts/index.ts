@@ -21,7 +21,7 @@ import type { AccountKeys } from './keys.js';
 import { createLinkSigner } from './link-tokens.js';
 import { createLoginService } from './login.js';
 import { createSelfService } from './self-service.js';
-import { createThrottle } from './throttle.js';
+import { createThrottle, RULES, type RuleName, type ThrottleRule } from './throttle.js';
 
 export interface AccountModuleOptions {
   config: Config;
@@ -31,6 +31,8 @@ export interface AccountModuleOptions {
   keys: AccountKeys;
   mailer: Mailer;
   logger: Logger;
+  /** Other brute-force limits than the defaults (tests). */
+  rules?: Partial<Record<RuleName, ThrottleRule>>;
 }
 
 export function createAccountModule(options: AccountModuleOptions) {
@@ -47,7 +49,7 @@ export function createAccountModule(options: AccountModuleOptions) {
     classCodes: createClassCodeStore(db),
     keys,
     links: createLinkSigner(keys.linkKey, kv, clock),
-    throttle: createThrottle(kv, clock),
+    throttle: createThrottle(kv, clock, { ...RULES, ...options.rules }),
     mailer,
     authorization: createAuthorization(pupils, today),
     logger,

@@ -29,8 +29,11 @@ const MINUTE = 60 * SECOND;
 export const RULES = {
   /** One username: a handful of typos are free, ten failures lock 15 minutes. */
   passwordAccount: rule(5, 1 * SECOND, 30 * SECOND, 10, 15 * MINUTE, 60 * MINUTE),
-  /** One client IP: schools put hundreds of pupils behind one address. */
-  passwordIp: rule(50, 1 * SECOND, 30 * SECOND, 300, 15 * MINUTE, 15 * MINUTE),
+  /**
+   * One client IP. A school puts hundreds of pupils behind one address, and
+   * every delay here hits all of them: generous, aimed at credential stuffing.
+   */
+  passwordIp: rule(300, 1 * SECOND, 5 * SECOND, 1500, 15 * MINUTE, 60 * MINUTE),
   /** One pupil's picture: a 1-in-9 guess, so two free tries and a lock at five. */
   pictureAccount: rule(2, 5 * SECOND, 60 * SECOND, 5, 30 * MINUTE, 2 * 60 * MINUTE),
   /** One class page (a school device): a class of children makes mistakes. */
@@ -50,7 +53,11 @@ export interface Throttle {
   clear(rule: RuleName, key: string): Promise<void>;
 }
 
-export function createThrottle(kv: KeyValueStore, clock: Clock): Throttle {
+export function createThrottle(
+  kv: KeyValueStore,
+  clock: Clock,
+  rules: Record<RuleName, ThrottleRule> = RULES,
+): Throttle {
   const names = (rule: RuleName, key: string) => ({
     count: `throttle:${rule}:${key}:n`,
     until: `throttle:${rule}:${key}:until`,
@@ -68,7 +75,7 @@ export function createThrottle(kv: KeyValueStore, clock: Clock): Throttle {
     check: waitOf,
 
     async fail(rule, key) {
-      const spec = RULES[rule];
+      const spec = rules[rule];
       const { count, until } = names(rule, key);
       const failures = await kv.increment(count, spec.windowMs / SECOND);
       const delay = delayAfter(spec, failures);

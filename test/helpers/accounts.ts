@@ -5,7 +5,11 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAccountModule, type AccountModule } from '../../src/accounts/index.js';
+import {
+  createAccountModule,
+  type AccountModule,
+  type AccountModuleOptions,
+} from '../../src/accounts/index.js';
 import { generateAccountKeys } from '../../src/accounts/keys.js';
 import type { SchoolAdmin } from '../../src/accounts/authorization.js';
 import { resolveConfig } from '../../src/config/load.js';
@@ -78,6 +82,7 @@ export function testAccounts(
   db: Db,
   clock: TestClock,
   config: ConfigInput = {},
+  rules?: AccountModuleOptions['rules'],
 ): { accounts: AccountModule; outbox: string } {
   const outbox = tempDir('outbox');
   const resolved = resolveConfig({
@@ -93,6 +98,7 @@ export function testAccounts(
     keys: generateAccountKeys(),
     mailer: createOutboxMailer(outbox, resolved.mail.from),
     logger: createLogger('silent'),
+    ...(rules ? { rules } : {}),
   });
   return { accounts, outbox };
 }
