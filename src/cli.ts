@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'privacy log: verify | export | report | anchor | purge',
     load: () => import('./commands/audit.js'),
   },
+  purge: {
+    summary: 'delete accounts idle 3 years and data past 12 years: leerid purge [--dry-run]',
+    load: () => import('./commands/purge.js'),
+  },
   migrate: {
     summary: 'bring the database schema up to date',
     load: () => import('./commands/migrate.js'),
