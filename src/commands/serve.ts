@@ -1,14 +1,19 @@
 /**
  * `leerid serve [--demo]`: migrates the store, optionally seeds demo data,
- * and serves the provider until SIGINT or SIGTERM.
+ * and serves the provider until SIGINT or SIGTERM. Then it shuts down in
+ * order: report not ready, stop accepting, let in-flight requests finish
+ * (up to shutdownGraceSeconds), flush the privacy log and the log, and
+ * close Redis and the database.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
+import { closeGracefully } from '../http/graceful-close.js';
 import { deleteExpiredPayloads } from '../oidc/sql-adapter.js';
 import { createDb, migrateLatest } from '../store/db.js';
-import { DEMO_PASSWORD, seedDemo, type DemoLogin } from './demo-seed.js';
+import { deleteExpiredKeyValues } from '../store/key-value-sql.js';
+import type { DemoLogin } from './demo-seed.js';
 
 const CLEANUP_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -19,33 +24,45 @@ export async function run(args: string[]): Promise<number> {
   const db = createDb(config.databaseUrl);
   await migrateLatest(db);
 
-  const demoLogins = values.demo ? await seedDemo(db, config) : [];
+  // Loaded only for --demo: a production node does not need the generator.
+  const demo = values.demo ? await import('./demo-seed.js') : undefined;
+  const demoLogins = demo ? await demo.seedDemo(db, config) : [];
   const app = await createApp({ config, db });
-  if (values.demo) warnDemo(app.logger);
+  if (demo) warnDemo(app.logger);
 
   const server = createServer(app.callback);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
 
   const cleanup = setInterval(() => {
-    deleteExpiredPayloads(db).catch((err) => app.logger.warn({ err }, 'cleanup failed'));
+    Promise.all([deleteExpiredPayloads(db), deleteExpiredKeyValues(db)]).catch((err) =>
+      app.logger.warn({ err }, 'cleanup failed'),
+    );
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
 
-  printBanner(config.issuer, app.clients, demoLogins, performance.now() - started);
+  const banner = demo ? { password: demo.DEMO_PASSWORD, logins: demoLogins } : undefined;
+  printBanner(config.issuer, app.clients, banner, performance.now() - started);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 
-  app.logger.info('shutting down');
+  // A second signal cuts the wait for in-flight requests short.
+  const impatient = () => server.closeAllConnections();
+  process.once('SIGINT', impatient);
+  process.once('SIGTERM', impatient);
+
+  app.logger.info({ signal }, 'shutting down: draining');
+  app.readiness.drain();
   clearInterval(cleanup);
-  server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const outcome = await closeGracefully(server, config.shutdownGraceSeconds * 1000);
+
   await app.close();
   await db.destroy();
+  app.logger.info({ requests: outcome }, 'shut down');
+  await new Promise<void>((resolve) => app.logger.flush(() => resolve()));
   return 0;
 }
 
@@ -56,7 +73,7 @@ function warnDemo(logger: { warn(msg: string): void }) {
 function printBanner(
   issuer: string,
   clients: { client_id: string; client_secret?: string; redirect_uris: string[] }[],
-  demoLogins: DemoLogin[],
+  demo: { password: string; logins: DemoLogin[] } | undefined,
   elapsedMs: number,
 ) {
   const lines = [
@@ -67,13 +84,13 @@ function printBanner(
   ];
 
   const demoClient = clients[0];
-  if (demoLogins.length > 0 && demoClient) {
+  if (demo && demo.logins.length > 0 && demoClient) {
     lines.push(
       `  demo client: client_id=${demoClient.client_id}` +
         (demoClient.client_secret ? ` client_secret=${demoClient.client_secret}` : ' (public)'),
       `               redirect_uri=${demoClient.redirect_uris[0]}`,
-      `  demo pupils (password "${DEMO_PASSWORD}"):`,
-      ...demoLogins.map((login) => `    ${login.username.padEnd(24)} ${login.situation}`),
+      `  demo pupils (password "${demo.password}"):`,
+      ...demo.logins.map((login) => `    ${login.username.padEnd(24)} ${login.situation}`),
     );
   }
   console.log(lines.join('\n') + '\n');
