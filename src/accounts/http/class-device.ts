@@ -39,8 +39,9 @@ export function classDeviceCheck() {
     'class_device',
     'a shared class device asks every time who is signing in',
     'login_required',
+    // A login just made in this interaction is the answer, not a reason to ask again.
     (ctx: KoaContextWithOIDC) =>
-      ctx.oidc.session?.accountId && readClassCookie(ctx)
+      ctx.oidc.session?.accountId && readClassCookie(ctx) && !ctx.oidc.result?.login
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT,
   );
