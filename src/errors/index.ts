@@ -58,7 +58,7 @@ export const ERROR_CODES = {
   'upstream.expired': 'the assertion or its confirmation has expired',
   'upstream.not_yet_valid': 'the assertion is not yet valid',
   'upstream.replayed': 'the assertion id was already used',
-  'upstream.in_response_to': 'the response answers no request LeerID has open (unknown, reused, expired)',
+  'upstream.in_response_to': 'the response answers no open request (unknown, reused, expired)',
   'upstream.state': 'the upstream callback carries an unknown or expired state',
   'upstream.oidc_failed': 'the upstream OpenID Connect provider\'s answer failed validation',
   'upstream.no_match': 'the upstream identity matches no LeerID pupil',

@@ -112,6 +112,11 @@ describe('SAML assertion consumer service', function () {
     });
   }
 
+  /** An unsigned assertion naming another pupil: what a wrapping attack smuggles in. */
+  function forged(requestId: string) {
+    return assertion(requestId, { attributes: { leerid_uuid: [otherPupilId] } });
+  }
+
   function signed(xml: string, keys = idpKeys) {
     return signElement(xml, assertionIdOf(xml), keys);
   }
@@ -158,7 +163,7 @@ describe('SAML assertion consumer service', function () {
   }
 
   describe('accepts', function () {
-    it('an assertion signed by the IdP, after a signed AuthnRequest over HTTP-Redirect', async function () {
+    it('a signed assertion, after a signed AuthnRequest over HTTP-Redirect', async function () {
       const login = await beginLogin();
       const sent = idp.requests.at(-1) as URL;
       expect(sent.searchParams.get('SigAlg')).to.equal(
@@ -173,7 +178,7 @@ describe('SAML assertion consumer service', function () {
       await expectLoggedIn(login, landing);
     });
 
-    it('an assertion signed with the second certificate in the metadata (rollover)', async function () {
+    it('an assertion signed with the second certificate (rollover)', async function () {
       const login = await beginLogin();
       const xml = response(login.requestId, signed(assertion(login.requestId), rolloverKeys));
       await expectLoggedIn(login, await postToAcs(login, xml));
@@ -202,26 +207,19 @@ describe('SAML assertion consumer service', function () {
       [
         'a second, unsigned assertion beside the signed one',
         'upstream.wrapping',
-        (r) =>
-          response(
-            r,
-            signed(assertion(r)) + assertion(r, { attributes: { leerid_uuid: [otherPupilId] } }),
-          ),
+        (r) => response(r, signed(assertion(r)) + forged(r)),
       ],
       [
         'an unsigned assertion hidden in Extensions',
         'upstream.wrapping',
         (r) =>
-          response(
-            r,
-            `<samlp:Extensions>${assertion(r, { attributes: { leerid_uuid: [otherPupilId] } })}</samlp:Extensions>${signed(assertion(r))}`,
-          ),
+          response(r, `<samlp:Extensions>${forged(r)}</samlp:Extensions>${signed(assertion(r))}`),
       ],
       [
         'an unsigned assertion inside the signature of the signed one',
         'upstream.wrapping',
         (r) => {
-          const evil = assertion(r, { attributes: { leerid_uuid: [otherPupilId] } });
+          const evil = forged(r);
           const good = signed(assertion(r)).replace(
             '</ds:Signature>',
             `<ds:Object>${evil}</ds:Object></ds:Signature>`,
@@ -306,13 +304,15 @@ describe('SAML assertion consumer service', function () {
         'a DOCTYPE with an internal entity',
         'upstream.xml_forbidden',
         (r) =>
-          `<?xml version="1.0"?><!DOCTYPE samlp:Response [<!ENTITY who "x">]>${response(r, signed(assertion(r)))}`,
+          '<?xml version="1.0"?><!DOCTYPE samlp:Response [<!ENTITY who "x">]>' +
+          response(r, signed(assertion(r))),
       ],
       [
         'an external entity (XXE)',
         'upstream.xml_forbidden',
         (r) =>
-          `<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${response(r, signed(assertion(r)))}`,
+          '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' +
+          response(r, signed(assertion(r))),
       ],
       [
         'a processing instruction',
@@ -331,12 +331,13 @@ describe('SAML assertion consumer service', function () {
 
     it('a DOCTYPE hidden in UTF-16 (upstream.xml_malformed)', async function () {
       const login = await beginLogin();
-      const xml = `<!DOCTYPE r [<!ENTITY a "b">]>${response(login.requestId, signed(assertion(login.requestId)))}`;
+      const signedResponse = response(login.requestId, signed(assertion(login.requestId)));
+      const xml = `<!DOCTYPE r [<!ENTITY a "b">]>${signedResponse}`;
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
       await expectRefused(login, await postToAcs(login, utf16), 'upstream.xml_malformed');
     });
 
-    it('a replayed assertion id, even answering a new request (upstream.replayed)', async function () {
+    it('a replayed assertion id, even for a new request (upstream.replayed)', async function () {
       const first = await beginLogin();
       const original = assertion(first.requestId);
       await expectLoggedIn(
@@ -350,7 +351,7 @@ describe('SAML assertion consumer service', function () {
       await expectRefused(second, landing, 'upstream.replayed');
     });
 
-    it('a second answer to a request already answered (upstream.in_response_to)', async function () {
+    it('a second answer to an answered request (upstream.in_response_to)', async function () {
       const login = await beginLogin();
       await expectLoggedIn(
         login,

@@ -119,7 +119,7 @@ describe('login through ACM (SimpleSAMLphp as the IdP)', function () {
     return rows.map((row: { value: string }) => JSON.parse(row.value) as Record<string, unknown>);
   }
 
-  it('logs in a pupil matched by LeerID UUID with an enriched, filtered ID token', async function () {
+  it('logs in a pupil matched by UUID: enriched ID token, filtered for the platform', async () => {
     const { landing, finish } = await signInThroughAcm('lotte');
     expect(landing.url.startsWith(REDIRECT_URI), idp.log()).to.equal(true);
 
@@ -146,7 +146,7 @@ describe('login through ACM (SimpleSAMLphp as the IdP)', function () {
     expect(claims).not.to.have.property('enrolments');
   });
 
-  it('refuses a person LeerID does not know: a clear page, access_denied to the platform', async function () {
+  it('refuses an unknown person: a clear page, access_denied to the platform', async function () {
     const before = (await sessions()).length;
     const { rp, landing, finish } = await signInThroughAcm('onbekend');
     expect(landing.status).to.equal(403);
@@ -161,7 +161,7 @@ describe('login through ACM (SimpleSAMLphp as the IdP)', function () {
     expect(error.error_description).to.equal('unknown_person');
   });
 
-  it('keeps an administrator role in the session; the pupil platform says access_denied', async function () {
+  it('keeps the administrator role in the session; access_denied to the platform', async () => {
     const { rp, landing, finish } = await signInThroughAcm('beheerder');
     expect(landing.status).to.equal(403);
     expect(landing.html).to.contain('LeerID-beheerder');
