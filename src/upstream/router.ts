@@ -21,7 +21,11 @@ import type { Logger } from '../http/logger.js';
 import { renderPage } from '../http/views.js';
 import type { ClientRegistration } from '../oidc/clients.js';
 import type { Services } from '../services.js';
-import { createSqlUpstreamStateStore, type UpstreamStateStore } from '../store/upstream-state.js';
+import {
+  createSqlUpstreamStateStore,
+  deleteExpiredUpstreamState,
+  type UpstreamStateStore,
+} from '../store/upstream-state.js';
 import type { UpstreamConnector } from './connector.js';
 import { createCompletion, logoutKey } from './complete.js';
 import { createOidcConnector } from './oidc/connector.js';
@@ -31,6 +35,8 @@ import { createUpstreamSessions, type UpstreamSessions } from './session.js';
 
 /** How long end_session's destination waits for the IdP's logout answer. */
 const LOGOUT_TTL_SECONDS = 600;
+/** Expired upstream state is swept at most this often, on the way into a login. */
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 export function createUpstreamRouter(
   provider: Provider,
@@ -72,6 +78,15 @@ export function createUpstreamRouter(
   if (upstream.oidc)
     connectors.set('oidc', createOidcConnector({ ...shared, config: upstream.oidc }));
 
+  let sweptAt = 0;
+  const sweepExpired = async () => {
+    if (now() - sweptAt < SWEEP_INTERVAL_MS) return;
+    sweptAt = now();
+    await deleteExpiredUpstreamState(services.db, sweptAt).catch((error: unknown) => {
+      logger.warn({ err: error }, 'sweeping expired upstream state failed');
+    });
+  };
+
   router.use(refusalPages(logger));
   router.post('/upstream/:connector/start/:uid', async (ctx) => {
     const connector = connectors.get(ctx.params.connector as string);
@@ -82,6 +97,7 @@ export function createUpstreamRouter(
       });
     }
 
+    await sweepExpired();
     ctx.status = 303;
     ctx.redirect(await connector.start(details.uid));
   });
