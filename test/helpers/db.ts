@@ -2,17 +2,46 @@
  * Test databases. The suite runs against SQLite by default and against
  * PostgreSQL when LEERID_TEST_DATABASE_URL points at one; each call hands out
  * an empty, fully migrated store.
+ *
+ * On PostgreSQL every test process works in a schema of its own (named after
+ * its pid, set through the connection's search_path), so several runs can
+ * share one database and child processes given TEST_DATABASE_URL land in the
+ * same schema as their test.
  */
 import { migrationSource } from '../../migrations/index.js';
 import { createDb, migrateLatest, type Db } from '../../src/store/db.js';
 
-export const TEST_DATABASE_URL = process.env.LEERID_TEST_DATABASE_URL ?? 'sqlite::memory:';
+const BASE_URL = process.env.LEERID_TEST_DATABASE_URL ?? 'sqlite::memory:';
+
+export const TEST_SCHEMA = `leerid_test_${process.pid}`;
+
+export const TEST_DATABASE_URL = BASE_URL.startsWith('postgres')
+  ? withSearchPath(BASE_URL, TEST_SCHEMA)
+  : BASE_URL;
 
 export async function freshDb(url = TEST_DATABASE_URL): Promise<Db> {
   const db = createDb(url);
-  if (!url.includes(':memory:')) {
+  const schema = searchPathOf(url);
+
+  if (schema) {
+    await db.raw('drop schema if exists ?? cascade', [schema]);
+    await db.raw('create schema ??', [schema]);
+  } else if (!url.includes(':memory:')) {
     await db.migrate.rollback({ migrationSource }, true);
   }
+
   await migrateLatest(db);
   return db;
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+function searchPathOf(url: string): string | undefined {
+  if (!url.startsWith('postgres')) return undefined;
+  const options = new URL(url).searchParams.get('options') ?? '';
+  return /search_path=([A-Za-z0-9_]+)/.exec(options)?.[1];
 }
