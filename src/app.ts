@@ -3,6 +3,9 @@
  * LeerID's pages mounted on it.
  */
 import type Provider from 'oidc-provider';
+import { createThrottle } from './accounts/throttle.js';
+import { createCredentialCheck } from './api/credentials.js';
+import { createApiMiddleware } from './api/router.js';
 import { loadPrivacyLogKey } from './audit/key.js';
 import type { PrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
@@ -15,7 +18,11 @@ import { countTokens, requestMetrics } from './metrics/http.js';
 import { createMetricsRouter } from './metrics/route.js';
 import { watchSyncRunLog } from './metrics/sync.js';
 import { createAdapterFactory } from './oidc/adapter.js';
-import { loadClients, type ClientRegistration } from './oidc/clients.js';
+import {
+  loadRegistrations,
+  type ApiCallerRegistration,
+  type ClientRegistration,
+} from './oidc/clients.js';
 import { createInteractionRouter } from './oidc/interactions.js';
 import { loadKeys, type KeyMaterial } from './oidc/keys.js';
 import { createProvider } from './oidc/provider.js';
@@ -35,8 +42,12 @@ export interface AppOptions {
   config: Config;
   db: Db;
   clock?: Clock;
-  /** Defaults to the registrations in config.clientsFile. */
+  /** Defaults to the platforms registered in config.clientsFile. */
   clients?: ClientRegistration[];
+  /** Defaults to the API callers registered in config.clientsFile. */
+  apiCallers?: ApiCallerRegistration[];
+  /** Check every API response against the OpenAPI document (tests). */
+  validateApiResponses?: boolean;
   /** Defaults to the keys from the environment, the key files or config.keysDir. */
   keys?: KeyMaterial;
   logger?: Logger;
@@ -75,11 +86,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
   });
-  const clients = options.clients ?? loadClients(config.clientsFile);
+  const registrations = options.clients
+    ? { platforms: options.clients, apiCallers: options.apiCallers ?? [] }
+    : loadRegistrations(config.clientsFile);
+  const clients = registrations.platforms;
+  const apiCallers = registrations.apiCallers;
   const keys = options.keys ?? (await loadKeys(config));
 
   await services.links.replaceConfigLinks(
-    clients.flatMap((client) =>
+    [...clients, ...apiCallers].flatMap((client) =>
       client.institutions.map((institutionNumber) => ({
         clientId: client.client_id,
         institutionNumber,
@@ -91,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const provider = createProvider({
     services,
     clients,
+    apiCallers,
     keys,
     adapter: createAdapterFactory({ db, redis }),
   });
@@ -120,6 +136,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(errorPages(logger));
   provider.use(createHealthRouter(readiness).routes());
   provider.use(createMetricsRouter(config.metricsToken).routes());
+  provider.use(
+    await createApiMiddleware({
+      provider,
+      services,
+      callers: apiCallers,
+      kv: services.kv,
+      checkCredentials: createCredentialCheck(
+        services.accounts,
+        createThrottle(services.kv, services.clock),
+      ),
+      logger,
+      validateResponses: options.validateApiResponses ?? false,
+    }),
+  );
   // The class grid takes the login page's place on a class device, so it comes first.
   provider.use(createPictureLoginRouter(provider, services, accounts, byId).routes());
   provider.use(interactions.routes());

@@ -46,7 +46,11 @@ export const configSchema = z
       .string()
       .default('Europe/Brussels')
       .describe('decides which calendar day "today" is for enrolments'),
-    sessionTtlSeconds: z.coerce.number().int().positive().default(8 * 3600),
+    sessionTtlSeconds: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(8 * 3600),
     sync: z
       .object({
         mappingFile: z.string().optional(),
@@ -57,9 +61,16 @@ export const configSchema = z
       .default({ maxEndedShare: 0.05, minSizeRatio: 0.9 }),
     privacyLog: z
       .object({
-        keyFile: z.string().optional().describe('HMAC key of the chain; default <keysDir>/privacy-log.key'),
+        keyFile: z
+          .string()
+          .optional()
+          .describe('HMAC key of the chain; default <keysDir>/privacy-log.key'),
         flushIntervalMs: z.coerce.number().int().min(10).max(10_000).default(200),
-        retentionDays: z.coerce.number().int().min(1).default(12 * 366),
+        retentionDays: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .default(12 * 366),
       })
       .strict()
       .default({ flushIntervalMs: 200, retentionDays: 12 * 366 }),

@@ -45,7 +45,11 @@ export function createInteractionRouter(
     const { prompt, params, session, uid } = details;
     const name = clientName(params.client_id);
 
-    if (prompt.name === 'login' && session?.accountId && prompt.reasons.includes('platform_access')) {
+    if (
+      prompt.name === 'login' &&
+      session?.accountId &&
+      prompt.reasons.includes('platform_access')
+    ) {
       const decision = await services.access.decide(
         session.accountId,
         String(params.client_id),
@@ -62,9 +66,14 @@ export function createInteractionRouter(
         new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
       grant.addOIDCScope(String(params.scope ?? 'openid'));
       const grantId = await grant.save();
-      await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, {
-        mergeWithLastSubmission: true,
-      });
+      await provider.interactionFinished(
+        ctx.req,
+        ctx.res,
+        { consent: { grantId } },
+        {
+          mergeWithLastSubmission: true,
+        },
+      );
       return;
     }
 

@@ -8,7 +8,7 @@ import Provider, {
   type Configuration,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
-import type { ClientRegistration } from './clients.js';
+import { API_SCOPES, type ApiCallerRegistration, type ClientRegistration } from './clients.js';
 import { CLAIMS_BY_SCOPE, buildClaims, type PupilClaims } from './claims.js';
 import type { PrivacyEvent } from '../audit/entry.js';
 import type { KeyMaterial } from './keys.js';
@@ -21,20 +21,22 @@ const { Check, base: basePolicy } = interactionPolicy;
 export interface ProviderOptions {
   services: Services;
   clients: ClientRegistration[];
+  apiCallers?: ApiCallerRegistration[];
   keys: KeyMaterial;
   adapter: Configuration['adapter'];
 }
 
 export function createProvider(options: ProviderOptions): Provider {
   const { services, clients, keys, adapter } = options;
+  const apiCallers = options.apiCallers ?? [];
   const registrations = new Map(clients.map((client) => [client.client_id, client]));
 
   const configuration: Configuration = {
     adapter,
-    clients: clients.map(toClientMetadata),
+    clients: [...clients.map(toClientMetadata), ...apiCallers.map(toApiCallerMetadata)],
     jwks: keys.jwks as Configuration['jwks'],
     cookies: { keys: keys.cookieKeys },
-    scopes: ['openid', 'offline_access', 'profile', 'leerid', 'insz'],
+    scopes: [...new Set(['openid', 'offline_access', 'profile', 'leerid', ...API_SCOPES])],
     claims: { ...CLAIMS_BY_SCOPE } as unknown as Configuration['claims'],
     // The same claims in the ID token as at userinfo: platforms read either.
     conformIdTokenClaims: false,
@@ -47,6 +49,8 @@ export function createProvider(options: ProviderOptions): Provider {
     extraClientMetadata: { properties: ['insz_legal_basis'] },
     features: {
       devInteractions: { enabled: false },
+      // Only API callers have the client_credentials grant (see toApiCallerMetadata).
+      clientCredentials: { enabled: true },
       // A platform may only revoke or inspect the tokens issued to itself.
       revocation: { enabled: true, allowedPolicy: ownTokensOnly },
       introspection: { enabled: true, allowedPolicy: ownTokensOnly },
@@ -72,6 +76,7 @@ export function createProvider(options: ProviderOptions): Provider {
       AccessToken: 3600,
       IdToken: 3600,
       RefreshToken: 14 * 24 * 3600,
+      ClientCredentials: 600,
     },
     loadExistingGrant: (ctx) => grantRequestedScopes(ctx),
     findAccount: async (ctx, sub) => {
@@ -129,6 +134,20 @@ function disclosureEvent(
 
 function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {
   return token.clientId === client.clientId;
+}
+
+/** An API caller authenticates with private_key_jwt and has no browser flow. */
+function toApiCallerMetadata(caller: ApiCallerRegistration) {
+  return {
+    client_id: caller.client_id,
+    ...(caller.client_name ? { client_name: caller.client_name } : {}),
+    token_endpoint_auth_method: 'private_key_jwt' as const,
+    ...(caller.jwks ? { jwks: caller.jwks } : { jwks_uri: caller.jwks_uri }),
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    scope: caller.scopes.join(' '),
+  };
 }
 
 function toClientMetadata(client: ClientRegistration) {

@@ -9,7 +9,7 @@ import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createLogger, type Logger } from '../../src/http/logger.js';
 import type { PrivacyLogWriter } from '../../src/audit/writer.js';
-import type { ClientRegistration } from '../../src/oidc/clients.js';
+import type { ApiCallerRegistration, ClientRegistration } from '../../src/oidc/clients.js';
 import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
 import type { Db } from '../../src/store/db.js';
 import { deleteByPrefix, testRedisPrefix, TEST_REDIS_URL } from './redis.js';
@@ -38,6 +38,7 @@ export function testKeys(): Promise<KeyMaterial> {
 export async function startServer(options: {
   db: Db;
   clients: ClientRegistration[];
+  apiCallers?: ApiCallerRegistration[];
   clock?: Clock;
   config?: ConfigInput;
   logger?: Logger;
@@ -59,6 +60,8 @@ export async function startServer(options: {
     config,
     db: options.db,
     clients: options.clients,
+    apiCallers: options.apiCallers ?? [],
+    validateApiResponses: true,
     keys: options.keys ?? (await testKeys()),
     logger: options.logger ?? createLogger('silent'),
     privacyLogKey: TEST_PRIVACY_LOG_KEY,
