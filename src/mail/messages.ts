@@ -35,7 +35,8 @@ export function handoverMessage(
     text: [
       `Dag ${data.givenName},`,
       '',
-      `Je school laat je voortaan zelf je LeerID-account beheren (gebruikersnaam ${data.username}).`,
+      'Je school laat je voortaan zelf je LeerID-account beheren',
+      `(gebruikersnaam ${data.username}).`,
       'Open de link hieronder en kies een wachtwoord. Vanaf dan ken alleen jij het;',
       'je school kan het niet meer zien.',
       '',

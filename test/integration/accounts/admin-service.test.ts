@@ -133,7 +133,7 @@ describe('account services for school administrators', function () {
     expect(code).to.equal('account.email_invalid');
   });
 
-  it('hands over a teenager: the copy is destroyed when the pupil sets a password', async function () {
+  it('destroys the copy when a teenager takes over and sets a password', async function () {
     await accounts.admin.startHandover(adminA, ids.teen, 'ruben@example.org', 'en');
     const [mail] = readOutbox(outbox);
     expect(mail?.to).to.equal('ruben@example.org');

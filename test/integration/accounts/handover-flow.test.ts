@@ -113,7 +113,7 @@ describe('handover through the OIDC flow', function () {
     expect(refusal).to.equal('account.no_password_copy');
   });
 
-  it('answers the forgotten-password page the same for known and unknown accounts', async function () {
+  it('answers the forgotten-password page alike for known and unknown accounts', async function () {
     const browser = new UserAgent('http://127.0.0.1:9/');
     const page = await browser.open(`${server.issuer}/account/wachtwoord-vergeten`);
     const known = await browser.submit(page, '/wachtwoord-vergeten', { identifier: username });

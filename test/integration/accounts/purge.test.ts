@@ -90,7 +90,7 @@ describe('leerid purge', function () {
     expect((await run('2026-07-01')).accounts).to.equal(1);
   });
 
-  it('deletes pupil data 12 years after the last sign of the pupil, not a day earlier', async function () {
+  it('deletes pupil data 12 years after the last trace, not a day earlier', async function () {
     const id = await leaver();
     expect((await run('2035-06-29')).pupils).to.equal(0);
 

@@ -1,4 +1,4 @@
-/** The password policy by age group: pictures, school-managed passwords, self-management from 13. */
+/** Policy by age group: pictures, school-managed passwords, self-management from 13. */
 import { expect } from 'chai';
 import { ageGroupOf, POLICIES } from '../../../src/accounts/age-group.js';
 
@@ -18,7 +18,7 @@ describe('age groups', function () {
     );
   });
 
-  it('gives primary pupils school-managed generated passwords, no pictures, no takeover', function () {
+  it('gives primary pupils generated school-managed passwords, no pictures', function () {
     const group = ageGroupOf({ birthDate: '2018-01-01', currentKinds: ['lager'], today: TODAY });
     expect(group).to.equal('primary');
     expect(POLICIES[group]).to.deep.equal({
