@@ -168,6 +168,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     redis,
     async close() {
       readiness.stop();
+      // Reset e-mails are sent after the answer; let them go out first.
+      await accounts.self.drain();
       await services.privacyLog.close();
       if (redis) await closeRedis(redis);
     },
