@@ -35,36 +35,49 @@ export function watchSyncRunLog(db: Db): void {
   lastRunDb = db;
 }
 
-// Read at scrape time; the two gauges below are filled by its collect().
+// Read at scrape time. The registry collects all metrics in the same tick,
+// so the three gauges share the one read that is under way.
+let pending: ReturnType<typeof readLastRun> | undefined;
+function lastRun() {
+  pending ??= readLastRun().finally(() => {
+    pending = undefined;
+  });
+  return pending;
+}
+
 new Gauge({
   name: 'leerid_sync_last_finished_timestamp_seconds',
   help: 'When the last finished sync run ended, by outcome',
   labelNames: ['outcome'] as const,
   registers: [registry],
   async collect() {
-    const run = await readLastRun();
+    const run = await lastRun();
     this.reset();
-    lastDuration.reset();
-    lastChanges.reset();
-    if (!run) return;
-
-    this.set({ outcome: run.outcome }, run.finishedAt / 1000);
-    lastDuration.set((run.finishedAt - run.startedAt) / 1000);
-    for (const [change, count] of Object.entries(run.counts)) lastChanges.set({ change }, count);
+    if (run) this.set({ outcome: run.outcome }, run.finishedAt / 1000);
   },
 });
 
-const lastDuration = new Gauge({
+new Gauge({
   name: 'leerid_sync_last_duration_seconds',
   help: 'Duration of the last finished sync run',
   registers: [registry],
+  async collect() {
+    const run = await lastRun();
+    this.reset();
+    if (run) this.set((run.finishedAt - run.startedAt) / 1000);
+  },
 });
 
-const lastChanges = new Gauge({
+new Gauge({
   name: 'leerid_sync_last_changes',
   help: 'Changes of the last finished sync run, by kind',
   labelNames: ['change'] as const,
   registers: [registry],
+  async collect() {
+    const run = await lastRun();
+    this.reset();
+    for (const [change, count] of Object.entries(run?.counts ?? {})) this.set({ change }, count);
+  },
 });
 
 async function readLastRun() {
