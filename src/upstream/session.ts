@@ -5,12 +5,14 @@
  *
  * For the admin console: `createUpstreamSessions(...).read(ctx)` returns the
  * record of the browser, or undefined; `adminInstitutions` lists the schools
- * its holder may manage. The record lives in the upstream state store
- * (table `upstream_state`, key `session:<sha256 of the cookie>`), never in
- * the cookie itself.
+ * its holder may manage, and `schoolAdminOf(session)` turns it into the
+ * SchoolAdmin the account services check (src/accounts/authorization.ts).
+ * The record lives in the upstream state store (table `upstream_state`, key
+ * `session:<sha256 of the cookie>`), never in the cookie itself.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import type { SchoolAdmin } from '../accounts/authorization.js';
 import type { UpstreamStateStore } from '../store/upstream-state.js';
 
 export const SESSION_COOKIE = 'leerid.upstream';
@@ -63,3 +65,16 @@ export function createUpstreamSessions(store: UpstreamStateStore, ttlSeconds: nu
 }
 
 export type UpstreamSessions = ReturnType<typeof createUpstreamSessions>;
+
+/**
+ * The session's holder as the account services know an administrator. The
+ * id is the IdP's NameID or sub: stable across logins only with a persistent
+ * NameID format (`upstream.saml.nameIdFormat`) or OIDC.
+ */
+export function schoolAdminOf(session: UpstreamSession | undefined): SchoolAdmin | undefined {
+  if (!session || session.adminInstitutions.length === 0) return undefined;
+  return {
+    adminId: `${session.connectorId}:${session.subject}`,
+    institutions: [...session.adminInstitutions],
+  };
+}

@@ -4,6 +4,7 @@ import type { MappingRule } from '../../../src/config/upstream.js';
 import { adminInstitutions } from '../../../src/upstream/admin-roles.js';
 import type { UpstreamIdentity } from '../../../src/upstream/connector.js';
 import { matchPupil, type PupilLookup } from '../../../src/upstream/mapping.js';
+import { schoolAdminOf } from '../../../src/upstream/session.js';
 
 const UUID_A = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const UUID_B = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -102,5 +103,22 @@ describe('administrator role attribute', function () {
       other: ['LeerIDBeheerder:000303'],
     });
     expect(adminInstitutions(person, role)).to.deep.equal([]);
+  });
+});
+
+describe('administrator from the upstream session', function () {
+  it('is the SchoolAdmin the account services check, or nobody without a role', function () {
+    const session = {
+      connectorId: 'saml',
+      subject: 'persistent-42',
+      adminInstitutions: ['000101'],
+      createdAt: 0,
+    };
+    expect(schoolAdminOf(session)).to.deep.equal({
+      adminId: 'saml:persistent-42',
+      institutions: ['000101'],
+    });
+    expect(schoolAdminOf({ ...session, adminInstitutions: [] })).to.equal(undefined);
+    expect(schoolAdminOf(undefined)).to.equal(undefined);
   });
 });
