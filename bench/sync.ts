@@ -7,7 +7,8 @@
  * process of its own, so its peak RSS is its own. A benchmark, not a test.
  *
  * Environment: BENCH_PUPILS (default 1200000), BENCH_PG_URL (default a
- * database leerid_bench on 127.0.0.1, created when missing), BENCH_DIR.
+ * database leerid_bench on 127.0.0.1, created when missing), BENCH_DIR,
+ * BENCH_BACKENDS (default "postgresql,sqlite"). Phase times go to stderr.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -91,12 +92,21 @@ function child(step: string, backend: string, url: string, file: string): StepRe
 async function runStep(step: string, url: string, file: string): Promise<void> {
   const db = createDb(url);
   const started = performance.now();
+  let phase = '';
+  let phaseStarted = started;
   const report = await runSync(db, file, {
     now: NOW,
     timezone: 'Europe/Brussels',
     maxEndedShare: 0.05,
     minSizeRatio: 0.9,
+    onProgress: (event) => {
+      if (event.phase === phase) return;
+      if (phase) log(`    ${phase.padEnd(9)} ${seconds(performance.now() - phaseStarted)}`);
+      phase = event.phase;
+      phaseStarted = performance.now();
+    },
   });
+  log(`    ${phase.padEnd(9)} ${seconds(performance.now() - phaseStarted)}`);
   const ms = performance.now() - started;
   await db.destroy();
 

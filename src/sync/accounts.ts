@@ -5,15 +5,17 @@
  * number per base, so this stays set-based at any scale). A username is made
  * once and never changes; it is never derived from the INSZ.
  */
-import { countOf, createTempTable } from './sql.js';
+import { collateC, countOf, createTempTable } from './sql.js';
 import type { SyncSession } from './session.js';
 
 export async function createMissingAccounts(session: SyncSession, nowMs: number) {
+  const c = collateC(session);
   await createTempTable(
     session,
     'new_accounts',
     `SELECT sp.pupil_id, sp.username_base,
-            row_number() OVER (PARTITION BY sp.username_base ORDER BY sp.discimus_id) AS rn
+            row_number() OVER (PARTITION BY sp.username_base${c}
+                               ORDER BY sp.discimus_id${c}) AS rn
        FROM stage_pupils sp
       WHERE sp.has_current = 1
         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.pupil_id = sp.pupil_id)`,
@@ -29,6 +31,7 @@ export async function createMissingAccounts(session: SyncSession, nowMs: number)
        FROM new_accounts n
        LEFT JOIN username_counters c ON c.base = n.username_base
       WHERE 1 = 1
+      ORDER BY n.pupil_id
      ON CONFLICT DO NOTHING`,
     [nowMs, nowMs],
   );

@@ -5,6 +5,7 @@
  * their locations. Returns what only the writes can tell.
  */
 import { addDays } from '../util/calendar.js';
+import type { DiffCounts } from './diff.js';
 import { countOf } from './sql.js';
 import type { SyncSession } from './session.js';
 
@@ -14,37 +15,49 @@ export interface ApplyCounts {
   locationsNew: number;
 }
 
+/** Statements with nothing to do (the diff counted zero) are skipped. */
 export async function applyDiff(
   session: SyncSession,
+  diff: DiffCounts,
   today: string,
   nowMs: number,
 ): Promise<ApplyCounts> {
-  await writePupils(session, nowMs);
-  const pupilsGone = await session.run(
-    `UPDATE pupils SET missing_since = ?
-      WHERE missing_since IS NULL
-        AND NOT EXISTS (SELECT 1 FROM stage_pupils sp WHERE sp.discimus_id = pupils.discimus_id)`,
-    [nowMs],
-  );
+  await writePupils(session, diff, nowMs);
 
-  await writeEnrolments(session, today, nowMs);
+  // Only pupils that were stored and not matched can be gone.
+  const matched = diff.pupilsInDump - diff.pupilsNew;
+  const pupilsGone =
+    diff.pupilsBefore > matched
+      ? await session.run(
+          `UPDATE pupils SET missing_since = ?
+            WHERE missing_since IS NULL
+              AND NOT EXISTS (SELECT 1 FROM stage_pupils sp
+                               WHERE sp.discimus_id = pupils.discimus_id)`,
+          [nowMs],
+        )
+      : 0;
+
+  await writeEnrolments(session, diff, today, nowMs);
   const { institutionsNew, locationsNew } = await writeSchools(session);
 
   return { pupilsGone, institutionsNew, locationsNew };
 }
 
-async function writePupils(session: SyncSession, nowMs: number): Promise<void> {
-  await session.run(
-    `INSERT INTO pupils (id, discimus_id, insz, given_name, family_name, gender, birth_date,
+async function writePupils(session: SyncSession, diff: DiffCounts, nowMs: number) {
+  if (diff.pupilsNew) {
+    await session.run(
+      `INSERT INTO pupils (id, discimus_id, insz, given_name, family_name, gender, birth_date,
                          row_hash, created_at, updated_at, last_seen_at)
      SELECT pupil_id, discimus_id, insz, given_name, family_name, gender, birth_date,
             pupil_hash, ?, ?, ?
        FROM stage_pupils WHERE is_new = 1
       ORDER BY pupil_id`,
-    [nowMs, nowMs, nowMs],
-  );
+      [nowMs, nowMs, nowMs],
+    );
+  }
 
   // Matched on discimus_id when staged: an INSZ correction lands here too.
+  if (!diff.pupilsChanged && !diff.pupilsReturned) return;
   await session.run(
     `UPDATE pupils
         SET insz = sp.insz, given_name = sp.given_name, family_name = sp.family_name,
@@ -57,20 +70,28 @@ async function writePupils(session: SyncSession, nowMs: number): Promise<void> {
   );
 }
 
-async function writeEnrolments(session: SyncSession, today: string, nowMs: number) {
-  await session.run(
-    `INSERT INTO enrolments (pupil_id, institution_number, location_number, stamnummer,
+async function writeEnrolments(
+  session: SyncSession,
+  diff: DiffCounts,
+  today: string,
+  nowMs: number,
+) {
+  if (diff.enrolmentsNew) {
+    await session.run(
+      `INSERT INTO enrolments (pupil_id, institution_number, location_number, stamnummer,
                              kind_of_education, administrative_group, enrolment_date,
                              start_date, end_date, row_hash, updated_at)
      SELECT pupil_id, institution_number, location_number, stamnummer, kind_of_education,
             administrative_group, enrolment_date, start_date, end_date, enrolment_hash, ?
        FROM stage_enrolments WHERE enrolment_id IS NULL
       ORDER BY pupil_id, institution_number, location_number, start_date`,
-    [nowMs],
-  );
+      [nowMs],
+    );
+  }
 
-  await session.run(
-    `UPDATE enrolments
+  if (diff.enrolmentsChanged) {
+    await session.run(
+      `UPDATE enrolments
         SET stamnummer = s.stamnummer, kind_of_education = s.kind_of_education,
             administrative_group = s.administrative_group, enrolment_date = s.enrolment_date,
             end_date = s.end_date, row_hash = s.enrolment_hash, updated_at = ?,
@@ -78,11 +99,13 @@ async function writeEnrolments(session: SyncSession, today: string, nowMs: numbe
        FROM stage_enrolments s
       WHERE enrolments.id = s.enrolment_id
         AND (s.old_hash <> s.enrolment_hash OR s.old_missing IS NOT NULL)`,
-    [nowMs],
-  );
+      [nowMs],
+    );
+  }
 
   // A row gone from the dump ended yesterday: it is no longer current today.
   // Its row_hash stays, missing_since marks it, so a return is seen as a change.
+  if (!diff.enrolmentsGone) return;
   await session.run(
     `UPDATE enrolments
         SET missing_since = ?, updated_at = ?,

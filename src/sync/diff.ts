@@ -9,6 +9,8 @@ import { countOf, createTempTable, currentSql, indexForSqlite, uuidSql } from '.
 import type { SyncSession } from './session.js';
 
 export interface DiffCounts {
+  /** Pupils stored before the run, missing ones included. */
+  pupilsBefore: number;
   pupilsInDump: number;
   pupilsNew: number;
   pupilsChanged: number;
@@ -42,6 +44,25 @@ export async function stagePupils(session: SyncSession, today: string): Promise<
               GROUP BY discimus_id) g
        LEFT JOIN pupils p ON p.discimus_id = g.discimus_id`,
     [today, today],
+  );
+  await indexForSqlite(session, 'stage_pupils', ['discimus_id']);
+}
+
+/** stage_pupils when the dump was grouped by pupil: its first rows, no grouping pass. */
+export async function stagePupilsFromFirstRows(session: SyncSession): Promise<void> {
+  await createTempTable(
+    session,
+    'stage_pupils',
+    `SELECT s.discimus_id, s.line, s.insz, s.family_name, s.given_name, s.gender,
+            s.birth_date, s.pupil_hash, s.pupil_hash AS pupil_hash_max, s.username_base,
+            s.pupil_has_current AS has_current,
+            coalesce(p.id, ${uuidSql(session)}) AS pupil_id,
+            CASE WHEN p.id IS NULL THEN 1 ELSE 0 END AS is_new,
+            p.row_hash AS old_hash,
+            p.missing_since AS old_missing
+       FROM stage_rows s
+       LEFT JOIN pupils p ON p.discimus_id = s.discimus_id
+      WHERE s.pupil_first = 1`,
   );
   await indexForSqlite(session, 'stage_pupils', ['discimus_id']);
 }
@@ -113,8 +134,11 @@ async function countChanges(session: SyncSession, today: string): Promise<DiffCo
     [today, today],
   );
 
+  const pupilsBefore = await countOf(session, 'SELECT count(*) AS n FROM pupils');
+
   const n = (value: number | string | null | undefined) => Number(value ?? 0);
   return {
+    pupilsBefore,
     pupilsInDump: n(pupils?.in_dump),
     pupilsNew: n(pupils?.new),
     pupilsChanged: n(pupils?.changed),

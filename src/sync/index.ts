@@ -14,7 +14,12 @@ import type { Db } from '../store/db.js';
 import { createMissingAccounts } from './accounts.js';
 import { applyDiff } from './apply.js';
 import { withBulkLoad } from './bulk-load.js';
-import { countPupilConflicts, diffEnrolments, stagePupils } from './diff.js';
+import {
+  countPupilConflicts,
+  diffEnrolments,
+  stagePupils,
+  stagePupilsFromFirstRows,
+} from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
 import { assertPlausible, evaluateGuards } from './guards.js';
 import { acquireSyncLock } from './lock.js';
@@ -22,6 +27,7 @@ import { loadColumnMapping, type ColumnMapping } from './mapping.js';
 import type { SyncReport } from './report.js';
 import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
 import { DumpRowsError, FaultList } from './row-faults.js';
+import { PupilRuns } from './pupil-runs.js';
 import { openSession, type SyncSession } from './session.js';
 import { createStage } from './stage.js';
 import { failRun, finishRun, previousAppliedRows, startRun } from './sync-runs.js';
@@ -104,12 +110,12 @@ async function execute(
   const session = await openSession(db);
 
   try {
-    await session.begin();
     await tuneSession(session);
+    await session.begin();
 
     const rows = await stageDump(session, reader, today, progress);
     progress({ phase: 'check', rows: rows.count });
-    await checkAcrossRows(session, today, rows.faults);
+    await checkAcrossRows(session, today, rows.faults, rows.grouped);
 
     progress({ phase: 'diff' });
     const diff = await diffEnrolments(session, today);
@@ -125,7 +131,7 @@ async function execute(
 
     const { applied, accountsCreated } = await withBulkLoad(session, async () => {
       progress({ phase: 'apply' });
-      const applied = await applyDiff(session, today, nowMs);
+      const applied = await applyDiff(session, diff, today, nowMs);
       progress({ phase: 'accounts' });
       return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
     });
@@ -170,6 +176,10 @@ async function execute(
     await session.rollback().catch(() => {});
     throw error;
   } finally {
+    if (session.dialect === 'pg') {
+      await session.run('RESET work_mem').catch(() => 0);
+      await session.run('RESET maintenance_work_mem').catch(() => 0);
+    }
     await session.release();
   }
 }
@@ -184,48 +194,67 @@ async function stageDump(
   const stage = await createStage(session);
   const faults = new FaultList();
   const rules = { today };
+  // A row takes 60 bytes at the very least: an upper bound on the pupils.
+  const runs = new PupilRuns(reader.stats.size / 60, today, faults, (row) => stage.push(row));
   let count = 0;
 
   try {
     await reader.read((batch) => {
       for (const record of batch) {
         const row = validateRow(record, rules, faults);
-        if (row) stage.push(row);
+        if (row) runs.push(row);
       }
       count += batch.length;
       const { bytesRead, size } = reader.stats;
       progress({ phase: 'read', bytesRead, size, rows: count });
       return stage.flush();
     });
+    runs.finish();
   } catch (error) {
     await stage.abort(error as Error);
     throw error;
   }
   await stage.finish();
 
-  return { count, faults };
+  return { count, faults, grouped: runs.grouped };
 }
 
 /**
- * Duplicate enrolments and pupils whose rows disagree. A dump with any
- * faulty row is refused whole: quality problems go back to the source
- * (protocol art. 10), and skipping a row would look like an ended enrolment.
+ * Duplicate enrolments and pupils whose rows disagree: already found while
+ * streaming when the dump lists each pupil's rows together, else here, set-
+ * based. A dump with any faulty row is refused whole: quality problems go
+ * back to the source (protocol art. 10), and skipping a row would look like
+ * an ended enrolment.
  */
-async function checkAcrossRows(session: SyncSession, today: string, faults: FaultList) {
+async function checkAcrossRows(
+  session: SyncSession,
+  today: string,
+  faults: FaultList,
+  grouped: boolean,
+) {
   if (session.dialect === 'pg') await session.run('ANALYZE stage_rows');
-  await findDuplicateEnrolments(session, faults);
-  await stagePupils(session, today);
-  if (await countPupilConflicts(session)) await findPupilConflicts(session, faults);
+  if (grouped) {
+    await stagePupilsFromFirstRows(session);
+  } else {
+    await findDuplicateEnrolments(session, faults);
+    await stagePupils(session, today);
+    if (await countPupilConflicts(session)) await findPupilConflicts(session, faults);
+  }
 
   if (faults.total > 0) throw new DumpRowsError(faults.sorted(), faults.total);
 }
 
-/** Big joins and sorts run in memory; the run holds one connection anyway. */
+/**
+ * Big joins, sorts and the staging tables stay in memory: the run holds one
+ * connection anyway. temp_buffers (8 MB by default) can only change before
+ * the connection first touches a temporary table, so a reused pooled
+ * connection may keep the old value: slower, not wrong.
+ */
 async function tuneSession(session: SyncSession): Promise<void> {
-  if (session.dialect === 'pg') {
-    await session.run(`SET LOCAL work_mem = '256MB'`);
-    await session.run(`SET LOCAL maintenance_work_mem = '256MB'`);
-  }
+  if (session.dialect !== 'pg') return;
+  await session.run(`SET work_mem = '256MB'`);
+  await session.run(`SET maintenance_work_mem = '512MB'`);
+  await session.run(`SET temp_buffers = '1GB'`).catch(() => 0);
 }
 
 async function dropTempTables(session: SyncSession): Promise<void> {

@@ -16,6 +16,11 @@ export function uuidSql(session: SyncSession): string {
   return session.dialect === 'pg' ? 'gen_random_uuid()' : 'leerid_uuid()';
 }
 
+/** Byte-order comparison for sorting codes and names: no locale rules needed. */
+export function collateC(session: SyncSession): string {
+  return session.dialect === 'pg' ? ' COLLATE "C"' : '';
+}
+
 /** Creates (or re-creates) a temporary table from a query. */
 export async function createTempTable(
   session: SyncSession,

@@ -37,6 +37,8 @@ const STAGE_COLUMNS = [
   ['pupil_hash', 'text'],
   ['enrolment_hash', 'text'],
   ['username_base', 'text'],
+  ['pupil_first', 'integer'],
+  ['pupil_has_current', 'integer'],
 ] as const;
 
 function values(row: StagedRow): (string | number | null)[] {
@@ -60,11 +62,17 @@ function values(row: StagedRow): (string | number | null)[] {
     row.pupilHash,
     row.enrolmentHash,
     row.usernameBase,
+    row.pupilFirst,
+    row.pupilHasCurrent,
   ];
 }
 
 export async function createStage(session: SyncSession): Promise<StageWriter> {
-  const columns = STAGE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
+  // Byte order ("C") for the codes: sorting and grouping skip the locale.
+  const collate = session.dialect === 'pg' ? ' COLLATE "C"' : '';
+  const columns = STAGE_COLUMNS.map(
+    ([name, type]) => `${name} ${type}${type === 'text' ? collate : ''}`,
+  ).join(', ');
   // Unlogged by nature: temporary, private to this connection, gone at the end.
   const temp = session.dialect === 'pg' ? 'TEMPORARY' : 'TEMP';
   await session.run(`DROP TABLE IF EXISTS stage_rows`);
@@ -120,7 +128,7 @@ function copyText(value: string | number | null): string {
     .replaceAll('\r', '\\r');
 }
 
-/** Rows per INSERT: SQLite allows 32,766 parameters, 19 per row. */
+/** Rows per INSERT: SQLite allows 32,766 parameters, 21 per row. */
 const INSERT_ROWS = 500;
 
 function insertWriter(session: SyncSession): StageWriter {

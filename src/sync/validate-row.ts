@@ -31,6 +31,10 @@ export interface StagedRow {
   pupilHash: string;
   enrolmentHash: string;
   usernameBase: string;
+  /** Set by PupilRuns: 1 on the first row of a pupil. */
+  pupilFirst: number;
+  /** Set by PupilRuns: 1 on a first row when any row of the pupil is current. */
+  pupilHasCurrent: number;
 }
 
 const COL = Object.fromEntries(DUMP_COLUMNS.map((c, i) => [c, i])) as Record<DumpColumn, number>;
@@ -179,6 +183,8 @@ function stage(line: number, v: string[]): StagedRow {
         endDate,
     ),
     usernameBase: usernameBase(givenName, familyName),
+    pupilFirst: 0,
+    pupilHasCurrent: 0,
   };
 }
 

@@ -255,7 +255,9 @@ describe('sync: faulty dumps change nothing', () => {
     ['invalid/end-before-start.csv', ['5:row.end_before_start']],
     ['invalid/duplicate-enrolment.csv', ['8:row.duplicate_enrolment:3']],
     ['invalid/unknown-kind.csv', ['6:row.kind_of_education']],
+    ['invalid/duplicate-adjacent.csv', ['5:row.duplicate_enrolment:4']],
     ['invalid/pupil-conflict.csv', ['4:row.pupil_conflict:3']],
+    ['invalid/pupil-conflict-apart.csv', ['8:row.pupil_conflict:2']],
     ['invalid/many-faults.csv', ['2:row.date', '3:row.gender']],
   ];
   for (const [file, expected] of rowFaults) {
