@@ -1,0 +1,53 @@
+/**
+ * The enrichment lookup behind every ID token and userinfo answer: the
+ * pupil, their current enrolments and the schools linked to the platform,
+ * as the provider runs it, one after another for random pupils of the 1.2
+ * million. Measures latency, so one lookup at a time.
+ */
+import { createAccessPolicy } from '../src/oidc/access.js';
+import { createDb } from '../src/store/db.js';
+import { createPlatformLinkStore } from '../src/store/platform-links.js';
+import { createPupilStore } from '../src/store/pupils.js';
+import { BENCH_CLIENT, type Dataset } from './lib/dataset.js';
+import type { RunResult } from './lib/stats.js';
+
+export async function benchEnrichment(dataset: Dataset, lookups: number): Promise<RunResult> {
+  const db = createDb(dataset.url);
+  try {
+    const pupils = createPupilStore(db);
+    const access = createAccessPolicy(pupils, createPlatformLinkStore(db));
+    // A block sample of about twice what is needed, shuffled: fast on 1.2 million rows.
+    const total = Number((await db('pupils').count({ n: '*' }).first())?.n);
+    const percent = Math.min(100, ((lookups * 2) / total) * 100);
+    const sample = await db.raw(
+      `select id from pupils tablesample system (${percent}) order by random() limit ?`,
+      [lookups],
+    );
+    const ids = (sample.rows as { id: string }[]).map((row) => row.id);
+
+    const lookup = async (id: string) => {
+      const pupil = await pupils.findById(id);
+      if (!pupil) throw new Error(`no pupil ${id}`);
+      await access.decide(id, BENCH_CLIENT.client_id, dataset.today);
+    };
+    for (const id of ids.slice(0, 500)) await lookup(id);
+
+    const latenciesMs: number[] = [];
+    const started = performance.now();
+    for (const id of ids) {
+      const t0 = performance.now();
+      await lookup(id);
+      latenciesMs.push(performance.now() - t0);
+    }
+    return {
+      label: 'enrichment lookup (pupil, enrolments, links)',
+      count: latenciesMs.length,
+      errors: 0,
+      seconds: (performance.now() - started) / 1000,
+      latenciesMs,
+      note: `${total.toLocaleString('en')} pupils in PostgreSQL, one at a time`,
+    };
+  } finally {
+    await db.destroy();
+  }
+}

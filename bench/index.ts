@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: LeerID's production figures in one run on this machine.
+ * A benchmark, not a test: it prints numbers and judges them against the
+ * targets of issue 8, and fails nothing.
+ *
+ *   raw argon2id verifications/s       the physical limit of password logins
+ *   login flows/s, 1 node and 2 nodes  authorize -> password -> code -> token
+ *   refresh-token grants/s, 1 node     and per CPU-second of the server
+ *   enrichment lookup latency          on 1.2 million pupils in PostgreSQL
+ *
+ * Nodes are real `leerid serve` processes on PostgreSQL (BENCH_PG_URL,
+ * default database leerid_bench_ops, filled once) and Redis (BENCH_REDIS_URL,
+ * default db 15, keys under a prefix removed afterwards). The load generator
+ * shares the machine's cores with the nodes, as a client on the same host
+ * does. Knobs: BENCH_SECONDS (15), BENCH_PUPILS (1200000), BENCH_DIR.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeRedis, connectRedis, createRedis } from '../src/store/redis.js';
+import { deleteByPrefix } from '../test/helpers/redis.js';
+import { benchArgon2 } from './argon2.js';
+import { benchEnrichment } from './enrichment.js';
+import { benchLogins } from './login.js';
+import { ensureDataset } from './lib/dataset.js';
+import { Nodes } from './lib/http-client.js';
+import { freePort, startNode, type BenchNode } from './lib/nodes.js';
+import { formatRow, log, machine, summarize, TABLE_HEADER, type RunResult } from './lib/stats.js';
+import { benchRefresh } from './refresh.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const PUPILS = Number(process.env.BENCH_PUPILS ?? 1_200_000);
+const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'leerid-bench-ops');
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const CORES = cpus().length;
+
+const results: RunResult[] = [];
+const nodes: BenchNode[] = [];
+const prefix = `leerid-bench:${randomUUID().slice(0, 8)}:`;
+
+try {
+  await main();
+} finally {
+  await Promise.all(nodes.map((node) => node.stop()));
+  await removeRedisKeys();
+}
+
+async function main() {
+  log(`machine: ${machine()}`);
+  const dataset = await ensureDataset({ pupils: PUPILS, dir: DIR, loginAccounts: 400 });
+
+  for (const inFlight of [CORES, CORES * 2]) {
+    log(`raw argon2id, ${inFlight} in flight ...`);
+    results.push(await benchArgon2(SECONDS, inFlight));
+  }
+
+  const [portA, portB] = [await freePort(), await freePort()];
+  const issuer = `http://127.0.0.1:${portA}`;
+  const env = {
+    LEERID_ISSUER: issuer,
+    LEERID_DATABASE_URL: dataset.url,
+    LEERID_REDIS_URL: REDIS_URL,
+    LEERID_REDIS_KEY_PREFIX: prefix,
+    LEERID_CLIENTS_FILE: dataset.clientsFile,
+    LEERID_KEYS_DIR: join(DIR, 'keys'),
+    LEERID_DATA_DIR: DIR,
+    LEERID_LOG_LEVEL: 'info',
+  };
+  nodes.push(await startNode(portA, env));
+  const one = new Nodes(issuer, [portA]);
+  const cpuOfNodes = () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0);
+
+  log('login flows, 1 node ...');
+  results.push(
+    await benchLogins({
+      label: 'login flows, 1 node',
+      nodes: one,
+      usernames: dataset.usernames,
+      seconds: SECONDS,
+      inFlight: 8,
+      cpuSeconds: cpuOfNodes,
+    }),
+  );
+
+  log('refresh-token grants, 1 node ...');
+  results.push(
+    await benchRefresh({
+      nodes: one,
+      usernames: dataset.usernames,
+      seconds: SECONDS,
+      inFlight: 16,
+      cpuSeconds: cpuOfNodes,
+    }),
+  );
+
+  nodes.push(await startNode(portB, env));
+  log('login flows, 2 nodes ...');
+  results.push(
+    await benchLogins({
+      label: 'login flows, 2 nodes',
+      nodes: new Nodes(issuer, [portA, portB]),
+      usernames: dataset.usernames,
+      seconds: SECONDS,
+      inFlight: 12,
+      cpuSeconds: cpuOfNodes,
+    }),
+  );
+  await Promise.all(nodes.splice(0).map((node) => node.stop()));
+
+  log('enrichment lookups ...');
+  results.push(await benchEnrichment(dataset, 20_000));
+
+  print();
+}
+
+function print() {
+  const byLabel = (start: string) => results.filter((r) => r.label.startsWith(start));
+  const rawRate = Math.max(...byLabel('raw argon2id').map((r) => summarize(r).rate));
+  const login1 = summarize(byLabel('login flows, 1 node')[0] as RunResult).rate;
+  const login2 = summarize(byLabel('login flows, 2 nodes')[0] as RunResult).rate;
+  const refresh = summarize(byLabel('refresh-token')[0] as RunResult);
+  const enrichment = summarize(byLabel('enrichment')[0] as RunResult);
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+  const lines = [
+    '',
+    `LeerID benchmark, ${new Date().toISOString()}`,
+    `machine: ${machine()}`,
+    `run: ${SECONDS} s per measurement after a warm-up; nodes log at info, NODE_ENV=production`,
+    '',
+    ...TABLE_HEADER,
+    ...results.map(formatRow),
+    '',
+    'targets (issue 8):',
+    `  login flows >= 80% of raw argon2id (${rawRate.toFixed(1)}/s): 1 node ` +
+      `${pct(login1 / rawRate)}, 2 nodes ${pct(login2 / rawRate)} -> ` +
+      verdict(Math.max(login1, login2) >= 0.8 * rawRate),
+    `  refresh grants >= 500/s per core: ${(refresh.rate / CORES).toFixed(0)}/s per core of ` +
+      `the machine, ${refresh.perCpuSecond?.toFixed(0)} per CPU-second of the node -> ` +
+      verdict((refresh.perCpuSecond ?? 0) >= 500),
+    `  enrichment p99 < 5 ms: ${enrichment.p99.toFixed(2)} ms -> ${verdict(enrichment.p99 < 5)}`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function removeRedisKeys() {
+  const redis = createRedis(REDIS_URL, { keyPrefix: prefix });
+  if (await connectRedis(redis)) await deleteByPrefix(redis, prefix);
+  await closeRedis(redis);
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
+}

@@ -1,0 +1,147 @@
+/**
+ * The benchmark's data: 1.2 million synthetic pupils in a PostgreSQL
+ * database of its own (leerid_bench_ops; never the test database, nor the
+ * sync benchmark's), imported once through the real sync from a generated
+ * Discimus dump and reused by later runs. A few hundred of the accounts get
+ * a known password for the login flows.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { hashPassword } from '../../src/accounts/passwords.js';
+import { writeDemoDump } from '../../src/demo/index.js';
+import { createDb, migrateLatest, type Db } from '../../src/store/db.js';
+import { runSync } from '../../src/sync/index.js';
+import { todayIn } from '../../src/util/dates.js';
+import { migrationSource } from '../../migrations/index.js';
+import { log } from './stats.js';
+
+export const BENCH_PG_URL =
+  process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/leerid_bench_ops';
+export const BENCH_PASSWORD = 'bench-wachtwoord-2026';
+export const BENCH_CLIENT = {
+  client_id: 'bench-platform',
+  client_secret: 'bench-secret-0123456789-0123456789-0123',
+  redirect_uri: 'http://127.0.0.1:9/callback',
+};
+const TIMEZONE = 'Europe/Brussels';
+
+export interface Dataset {
+  url: string;
+  dir: string;
+  clientsFile: string;
+  usernames: string[];
+  today: string;
+}
+
+export async function ensureDataset(options: {
+  pupils: number;
+  dir: string;
+  loginAccounts: number;
+}): Promise<Dataset> {
+  mkdirSync(options.dir, { recursive: true });
+  await ensureDatabase(BENCH_PG_URL);
+  const db = createDb(BENCH_PG_URL);
+  const today = todayIn(TIMEZONE, new Date());
+
+  try {
+    await migrateLatest(db);
+    const present = await countPupils(db);
+    if (present < options.pupils) await importPupils(db, options.pupils, options.dir, today);
+    else log(`dataset: ${present.toLocaleString('en')} pupils already in ${BENCH_PG_URL}`);
+
+    const usernames = await giveKnownPasswords(db, options.loginAccounts, today);
+    const clientsFile = await writeClientsFile(db, options.dir);
+    return { url: BENCH_PG_URL, dir: options.dir, clientsFile, usernames, today };
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function countPupils(db: Db): Promise<number> {
+  const row = await db('pupils').count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
+}
+
+/** A fresh schema, a generated dump, and the real sync importing it. */
+async function importPupils(db: Db, pupils: number, dir: string, today: string) {
+  const dump = join(dir, `bench-${pupils}-${today}.csv.gz`);
+  if (!existsSync(dump)) {
+    const started = performance.now();
+    await writeDemoDump({ pupils, out: dump, today, seed: 8 });
+    log(`dataset: wrote ${dump} in ${seconds(started)}`);
+  }
+
+  await db.migrate.rollback({ migrationSource }, true);
+  await migrateLatest(db);
+  const started = performance.now();
+  const report = await runSync(db, dump, {
+    now: new Date(),
+    timezone: TIMEZONE,
+    maxEndedShare: 1,
+    minSizeRatio: 0,
+  });
+  await db.raw('VACUUM ANALYZE');
+  log(`dataset: imported ${report.rows.toLocaleString('en')} rows in ${seconds(started)}`);
+}
+
+/** Accounts of pupils enrolled today, all with the same known password. */
+async function giveKnownPasswords(db: Db, count: number, today: string): Promise<string[]> {
+  const rows = await db('accounts as a')
+    .select('a.username', 'a.pupil_id')
+    .whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('enrolments as e')
+        .whereRaw('e.pupil_id = a.pupil_id')
+        .andWhere('e.start_date', '<=', today)
+        .andWhere((w) => w.whereNull('e.end_date').orWhere('e.end_date', '>=', today)),
+    )
+    .orderBy('a.pupil_id')
+    .limit(count);
+
+  const hash = await hashPassword(BENCH_PASSWORD);
+  await db('accounts')
+    .whereIn(
+      'pupil_id',
+      rows.map((row) => row.pupil_id),
+    )
+    .update({ password_hash: hash, status: 'active' });
+  return rows.map((row) => row.username as string);
+}
+
+/** One platform used by every school: the worst case for the access rule. */
+async function writeClientsFile(db: Db, dir: string): Promise<string> {
+  const institutions = await db('enrolments')
+    .distinct('institution_number')
+    .orderBy('institution_number');
+  const file = join(dir, 'clients.json');
+  const client = {
+    client_id: BENCH_CLIENT.client_id,
+    client_name: 'Bench platform',
+    client_secret: BENCH_CLIENT.client_secret,
+    redirect_uris: [BENCH_CLIENT.redirect_uri],
+    institutions: institutions.map((row) => row.institution_number as string),
+    scopes: ['openid', 'profile', 'leerid', 'offline_access'],
+  };
+  writeFileSync(file, JSON.stringify({ clients: [client] }));
+  return file;
+}
+
+function seconds(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
+}
