@@ -3,7 +3,6 @@
  * LeerID's pages mounted on it.
  */
 import type Provider from 'oidc-provider';
-import { createThrottle } from './accounts/throttle.js';
 import { createCredentialCheck } from './api/credentials.js';
 import { createApiMiddleware } from './api/router.js';
 import { loadPrivacyLogKey } from './audit/key.js';
@@ -142,10 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services,
       callers: apiCallers,
       kv: services.kv,
-      checkCredentials: createCredentialCheck(
-        services.accounts,
-        createThrottle(services.kv, services.clock),
-      ),
+      checkCredentials: createCredentialCheck(accounts.login),
       logger,
       validateResponses: options.validateApiResponses ?? false,
     }),

@@ -34,12 +34,14 @@ export function createLoginService(context: AccountContext) {
     async withPassword(input: {
       username: string;
       password: string;
-      ip: string;
+      /** The browser's address; absent for an API caller, which has a rate of its own. */
+      ip?: string;
     }): Promise<LoginResult> {
       const username = input.username.trim().toLowerCase();
+      const { ip } = input;
       const locked = firstLock([
         await throttle.check('passwordAccount', username),
-        await throttle.check('passwordIp', input.ip),
+        ...(ip ? [await throttle.check('passwordIp', ip)] : []),
       ]);
       if (locked) return locked;
 
@@ -48,7 +50,7 @@ export function createLoginService(context: AccountContext) {
       if (!account || !valid || account.status !== 'active') {
         const after = firstLock([
           await throttle.fail('passwordAccount', username),
-          await throttle.fail('passwordIp', input.ip),
+          ...(ip ? [await throttle.fail('passwordIp', ip)] : []),
         ]);
         return after ?? { ok: false, reason: 'invalid' };
       }

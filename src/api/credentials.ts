@@ -1,11 +1,11 @@
 /**
- * Username and password checks on behalf of an API caller. They count
- * against the same per-account brute-force counter as the login page, so
- * locking an account through one locks it for the other.
+ * Username and password checks on behalf of an API caller, through the same
+ * login service as the login page: failures count on the same per-account
+ * counter, so locking an account through one door locks it for the other.
+ * No per-address limit applies: the caller (ACM) speaks for many pupils from
+ * one address and has a request rate of its own.
  */
-import { verifyPassword } from '../accounts/passwords.js';
-import type { Throttle } from '../accounts/throttle.js';
-import type { AccountStore } from '../store/accounts.js';
+import type { LoginService } from '../accounts/login.js';
 
 export type CredentialOutcome =
   | { result: 'valid'; pupilId: string }
@@ -14,22 +14,13 @@ export type CredentialOutcome =
 
 export type CredentialCheck = (username: string, password: string) => Promise<CredentialOutcome>;
 
-export function createCredentialCheck(accounts: AccountStore, throttle: Throttle): CredentialCheck {
-  return async (rawUsername, password) => {
-    const username = rawUsername.trim().toLowerCase();
-    const waiting = await throttle.check('passwordAccount', username);
-    if (!waiting.allowed) return { result: 'locked', retryAfterSeconds: waiting.retryAfterSeconds };
-
-    const account = await accounts.findByUsername(username);
-    const valid = await verifyPassword(account?.passwordHash, password);
-    if (!account || !valid || account.status !== 'active') {
-      const after = await throttle.fail('passwordAccount', username);
-      return after.allowed
-        ? { result: 'invalid' }
-        : { result: 'locked', retryAfterSeconds: after.retryAfterSeconds };
+export function createCredentialCheck(login: LoginService): CredentialCheck {
+  return async (username, password) => {
+    const outcome = await login.withPassword({ username, password });
+    if (outcome.ok) return { result: 'valid', pupilId: outcome.account.pupilId };
+    if (outcome.reason === 'locked') {
+      return { result: 'locked', retryAfterSeconds: outcome.retryAfterSeconds };
     }
-
-    await throttle.clear('passwordAccount', username);
-    return { result: 'valid', pupilId: account.pupilId };
+    return { result: 'invalid' };
   };
 }

@@ -12,6 +12,7 @@ import { OPENAPI_DOCUMENT } from '../../../src/api/openapi.js';
 import type { Db } from '../../../src/store/db.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
+import { login, relyingParty } from '../../helpers/relying-party.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 import { CLIENTS, NOW, PASSWORD, PUPILS, SCHOOL_A, SCHOOL_C } from '../oidc/login-flow.config.js';
 import { apiCallers, callerKeys, type CallerKeys } from './api.config.js';
@@ -325,6 +326,13 @@ describe('pupil API', function () {
   });
 
   describe('credential verification', function () {
+    async function loginPageAttempt(username: string, password: string) {
+      const secret = CLIENTS.find((c) => c.client_id === 'platform-a')?.client_secret;
+      const rp = await relyingParty(server.issuer, 'platform-a', secret);
+      const { page } = await rp.authorize('openid');
+      return login(rp.browser, page, username, password);
+    }
+
     it('answers a wrong password and an unknown username alike', async function () {
       const answers = [];
       for (const username of [PUPILS.ended.username, 'nobody.at.all']) {
@@ -354,6 +362,44 @@ describe('pupil API', function () {
 
       const right = await attempt(PASSWORD);
       expect(right.status).to.equal(423);
+    });
+
+    it('shares its lock with the login page, both ways', async function () {
+      const viaApi = (username: string, password: string) =>
+        call('acm', '/credentials/verify', {
+          method: 'POST',
+          body: JSON.stringify({ username, password }),
+        });
+
+      const [first, second] = ['lock.one', 'lock.two'];
+      for (const username of [first, second]) {
+        await insertPupil(db, {
+          givenName: 'Lock',
+          familyName: 'Test',
+          username,
+          password: PASSWORD,
+          enrolments: [{ institution: SCHOOL_A }],
+        });
+      }
+
+      // Locked through the API: the login page refuses even the right password.
+      let answer = await viaApi(first, 'guess-0');
+      for (let i = 1; i < 12 && answer.status !== 423; i += 1) {
+        answer = await viaApi(first, `guess-${i}`);
+      }
+      expect(answer.status).to.equal(423);
+      const page = await loginPageAttempt(first, PASSWORD);
+      expect(page.status).to.equal(429);
+      expect(page.html).not.to.contain('Geen toegang');
+
+      // Locked through the login page: the API refuses even the right password.
+      let form = await loginPageAttempt(second, 'guess-0');
+      for (let i = 1; i < 12 && form.status !== 429; i += 1) {
+        form = await loginPageAttempt(second, `guess-${i}`);
+      }
+      expect(form.status).to.equal(429);
+      const api = await viaApi(second, PASSWORD);
+      expect([api.status, api.body.code]).to.deep.equal([423, 'api.account_locked']);
     });
   });
 });
