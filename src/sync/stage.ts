@@ -94,7 +94,7 @@ function copyWriter(session: SyncSession): StageWriter {
 
   return {
     push(row) {
-      buffer += values(row).map(copyText).join('\t') + '\n';
+      buffer += copyLine(row);
     },
     flush() {
       if (buffer.length < COPY_BUFFER) return;
@@ -116,11 +116,39 @@ function copyWriter(session: SyncSession): StageWriter {
   };
 }
 
+/** One COPY line; the common case (nothing to escape) is checked once per row. */
+function copyLine(row: StagedRow): string {
+  const text =
+    row.discimusId +
+    (row.insz ?? '') +
+    row.familyName +
+    row.givenName +
+    row.gender +
+    (row.institutionName ?? '') +
+    row.locationNumber +
+    row.institutionNumber +
+    row.stamnummer +
+    row.kindOfEducation +
+    row.administrativeGroup;
+  if (NEEDS_ESCAPE.test(text)) return `${values(row).map(copyText).join('\t')}\n`;
+
+  return (
+    `${row.line}\t${row.discimusId}\t${row.insz ?? '\\N'}\t${row.familyName}\t` +
+    `${row.givenName}\t${row.gender}\t${row.birthDate}\t${row.institutionNumber}\t` +
+    `${row.institutionName ?? '\\N'}\t${row.locationNumber}\t${row.stamnummer}\t` +
+    `${row.kindOfEducation}\t${row.administrativeGroup}\t${row.enrolmentDate}\t` +
+    `${row.startDate}\t${row.endDate ?? '\\N'}\t${row.pupilHash}\t${row.enrolmentHash}\t` +
+    `${row.usernameBase}\t${row.pupilFirst}\t${row.pupilHasCurrent}\n`
+  );
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** COPY text format: \N is NULL; backslash, tab and line breaks are escaped. */
 function copyText(value: string | number | null): string {
   if (value === null) return '\\N';
   if (typeof value === 'number') return String(value);
-  if (!/[\\\t\n\r]/.test(value)) return value;
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value
     .replaceAll('\\', '\\\\')
     .replaceAll('\t', '\\t')

@@ -148,6 +148,8 @@ describe('sync: applying dumps', () => {
     expect(report.pupils.new).to.equal(2);
     expect((await pupil(db, 'D1')).insz).to.equal('11071116211');
     expect((await pupil(db, 'D2')).family_name).to.equal('Claes; jr');
+    // A backslash survives PostgreSQL's COPY escaping, even before an N.
+    expect((await pupil(db, 'D2')).given_name).to.equal('Milan\\N');
   });
 
   it('records every run in sync_runs with file, checksum, counts and outcome', async () => {
