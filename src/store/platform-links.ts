@@ -1,16 +1,72 @@
 /**
  * Which schools use which platform. The login check and the claim filter
- * read only this table; the client registrations seed it (source 'config').
+ * read only this table; the client registrations seed it (source 'config'),
+ * the admin console adds 'school' rows and opt-outs (table platform_opt_outs).
  */
 import type { Db } from './db.js';
 
 export function createPlatformLinkStore(db: Db) {
   return {
+    /** Schools that use the platform: a link row and no opt-out by the school. */
     async findInstitutions(clientId: string): Promise<string[]> {
-      const rows = await db('platform_links')
-        .select('institution_number')
-        .where({ client_id: clientId });
+      const rows = await db('platform_links as l')
+        .select('l.institution_number')
+        .where('l.client_id', clientId)
+        .whereNotExists(
+          db('platform_opt_outs as o')
+            .select(db.raw('1'))
+            .whereRaw('o.institution_number = l.institution_number')
+            .andWhereRaw('o.client_id = l.client_id'),
+        );
       return rows.map((row) => row.institution_number as string);
+    },
+
+    /** The platforms one school uses (same rule as findInstitutions). */
+    async findClientsOf(institutionNumber: string): Promise<string[]> {
+      const rows = await db('platform_links as l')
+        .select('l.client_id')
+        .where('l.institution_number', institutionNumber)
+        .whereNotExists(
+          db('platform_opt_outs as o')
+            .select(db.raw('1'))
+            .whereRaw('o.institution_number = l.institution_number')
+            .andWhereRaw('o.client_id = l.client_id'),
+        )
+        .orderBy('l.client_id');
+      return rows.map((row) => row.client_id as string);
+    },
+
+    /**
+     * A school's own choice (admin console). Linking removes an opt-out and
+     * adds a 'school' row unless a row exists; unlinking drops the 'school'
+     * row and records an opt-out, which also hides a 'config' row now and
+     * after every restart.
+     */
+    async setSchoolChoice(choice: {
+      institutionNumber: string;
+      clientId: string;
+      linked: boolean;
+      adminId: string;
+      now: number;
+    }) {
+      const key = { institution_number: choice.institutionNumber, client_id: choice.clientId };
+      await db.transaction(async (trx) => {
+        if (choice.linked) {
+          await trx('platform_opt_outs').where(key).delete();
+          await trx('platform_links')
+            .insert({ ...key, source: 'school', created_at: choice.now })
+            .onConflict(['institution_number', 'client_id'])
+            .ignore();
+          return;
+        }
+        await trx('platform_links')
+          .where({ ...key, source: 'school' })
+          .delete();
+        await trx('platform_opt_outs')
+          .insert({ ...key, created_by: choice.adminId, created_at: choice.now })
+          .onConflict(['institution_number', 'client_id'])
+          .ignore();
+      });
     },
 
     /** Makes the config-sourced links exactly `links`, in one transaction. */
