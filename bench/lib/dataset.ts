@@ -24,6 +24,7 @@ export const BENCH_CLIENT = {
   client_secret: 'bench-secret-0123456789-0123456789-0123',
   redirect_uri: 'http://127.0.0.1:9/callback',
 };
+export const SMALL_CLIENT_ID = 'bench-platform-100';
 const TIMEZONE = 'Europe/Brussels';
 
 export interface Dataset {
@@ -32,6 +33,8 @@ export interface Dataset {
   clientsFile: string;
   usernames: string[];
   today: string;
+  /** Schools with enrolments: the bench platform is linked to all of them. */
+  schools: number;
 }
 
 export async function ensureDataset(options: {
@@ -51,8 +54,8 @@ export async function ensureDataset(options: {
     else log(`dataset: ${present.toLocaleString('en')} pupils already in ${BENCH_PG_URL}`);
 
     const usernames = await giveKnownPasswords(db, options.loginAccounts, today);
-    const clientsFile = await writeClientsFile(db, options.dir);
-    return { url: BENCH_PG_URL, dir: options.dir, clientsFile, usernames, today };
+    const { file: clientsFile, schools } = await writeClientsFile(db, options.dir);
+    return { url: BENCH_PG_URL, dir: options.dir, clientsFile, usernames, today, schools };
   } finally {
     await db.destroy();
   }
@@ -124,22 +127,32 @@ async function giveKnownPasswords(db: Db, count: number, today: string): Promise
   return rows.map((row) => row.username as string);
 }
 
-/** One platform used by every school: the worst case for the access rule. */
-async function writeClientsFile(db: Db, dir: string): Promise<string> {
+/**
+ * One platform used by every school (the worst case for the access rule,
+ * which reads a platform's schools at each lookup) and one used by 100.
+ */
+async function writeClientsFile(db: Db, dir: string) {
   const institutions = await db('enrolments')
     .distinct('institution_number')
     .orderBy('institution_number');
   const file = join(dir, 'clients.json');
+  const numbers = institutions.map((row) => row.institution_number as string);
   const client = {
     client_id: BENCH_CLIENT.client_id,
     client_name: 'Bench platform',
     client_secret: BENCH_CLIENT.client_secret,
     redirect_uris: [BENCH_CLIENT.redirect_uri],
-    institutions: institutions.map((row) => row.institution_number as string),
+    institutions: numbers,
     scopes: ['openid', 'profile', 'leerid', 'offline_access'],
   };
-  writeFileSync(file, JSON.stringify({ clients: [client] }));
-  return file;
+  const small = {
+    ...client,
+    client_id: SMALL_CLIENT_ID,
+    client_name: 'Bench platform of 100 schools',
+    institutions: numbers.slice(0, 100),
+  };
+  writeFileSync(file, JSON.stringify({ clients: [client, small] }));
+  return { file, schools: numbers.length };
 }
 
 function seconds(started: number): string {
