@@ -36,6 +36,9 @@ import { createClassRoutes } from './accounts/http/class-routes.js';
 import { createPictureLoginRouter } from './accounts/http/picture-login.js';
 import { loadAccountKeys, type AccountKeys } from './accounts/keys.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createAdminConsole } from './admin/index.js';
+import type { DemoAdmin } from './admin/demo-admin.js';
+import { createDisclosurePage } from './accounts/http/disclosure-page.js';
 
 export interface AppOptions {
   config: Config;
@@ -58,6 +61,8 @@ export interface AppOptions {
   accountKeys?: AccountKeys;
   /** Defaults to the transport in config.mail (the outbox folder in the embedded default). */
   mailer?: Mailer;
+  /** The demo administrator of the console: only `serve --demo` passes one. */
+  demoAdmin?: DemoAdmin;
 }
 
 export interface App {
@@ -151,7 +156,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.use(interactions.routes());
   provider.use(createAccountPages(accounts).routes());
   provider.use(createClassRoutes(accounts).routes());
-  provider.use(createUpstreamRouter(provider, services, byId, logger).routes());
+  const adminConsole = createAdminConsole({
+    services,
+    accounts,
+    clients,
+    logger,
+    demoAdmin: options.demoAdmin,
+  });
+  provider.use(adminConsole.router.routes());
+  provider.use(
+    createDisclosurePage({
+      accounts,
+      db,
+      privacyLog: services.privacyLog,
+      clientName: (id) => byId.get(id)?.client_name ?? id,
+    }).routes(),
+  );
+  provider.use(
+    createUpstreamRouter(provider, services, byId, logger, adminConsole.onConsoleLogin).routes(),
+  );
 
   return {
     provider,

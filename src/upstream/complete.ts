@@ -46,7 +46,7 @@ export interface CompletionDeps {
 
 export const finishPath = (uid: string) => `/upstream/finish/${encodeURIComponent(uid)}`;
 export const logoutKey = (logoutState: string) => `logout:${logoutState}`;
-const outcomeKey = (uid: string) => `outcome:${uid}`;
+export const outcomeKey = (uid: string) => `outcome:${uid}`;
 
 export function createCompletion(deps: CompletionDeps) {
   const { provider, services, state, sessions, logger } = deps;

@@ -32,6 +32,7 @@ import { createOidcConnector } from './oidc/connector.js';
 import { createPupilLookup } from './pupil-lookup.js';
 import { createSamlConnector } from './saml/connector.js';
 import { createUpstreamSessions, type UpstreamSessions } from './session.js';
+import { addConsoleLogin, type ConsoleLoginHandler } from './console-login.js';
 
 /** How long end_session's destination waits for the IdP's logout answer. */
 const LOGOUT_TTL_SECONDS = 600;
@@ -43,6 +44,8 @@ export function createUpstreamRouter(
   services: Services,
   clients: ReadonlyMap<string, ClientRegistration>,
   logger: Logger,
+  /** The admin console's ACM login (src/admin), started at /upstream/<id>/console. */
+  onConsoleLogin?: ConsoleLoginHandler,
 ): Router {
   const router = new Router();
   const { upstream, issuer, sessionTtlSeconds } = services.config;
@@ -102,6 +105,7 @@ export function createUpstreamRouter(
     ctx.redirect(await connector.start(details.uid));
   });
   for (const connector of connectors.values()) router.use(connector.router.routes());
+  if (onConsoleLogin) addConsoleLogin(router, connectors, state, onConsoleLogin);
   router.get('/upstream/finish/:uid', (ctx) => completion.finish(ctx));
   router.post('/session/end/confirm', upstreamLogout(connectors, sessions, state, logger));
 

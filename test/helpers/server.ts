@@ -14,6 +14,7 @@ import { generateSigningKeys, type KeyMaterial } from '../../src/oidc/keys.js';
 import type { Db } from '../../src/store/db.js';
 import { deleteByPrefix, testRedisPrefix, TEST_REDIS_URL } from './redis.js';
 import type { Clock } from '../../src/util/clock.js';
+import type { DemoAdmin } from '../../src/admin/demo-admin.js';
 
 export interface TestServer {
   app: App;
@@ -45,6 +46,8 @@ export async function startServer(options: {
   privacyLog?: PrivacyLogWriter | undefined;
   /** Defaults to the shared test keys. */
   keys?: KeyMaterial;
+  /** The console's demo administrator (as `serve --demo` makes one). */
+  demoAdmin?: DemoAdmin;
 }): Promise<TestServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,6 +70,7 @@ export async function startServer(options: {
     privacyLogKey: TEST_PRIVACY_LOG_KEY,
     ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.demoAdmin ? { demoAdmin: options.demoAdmin } : {}),
   });
   server.on('request', app.callback);
 

@@ -23,6 +23,7 @@ export function createAccountPages(accounts: AccountModule) {
     { href: `${BASE}/wachtwoord`, label: t.changeTitle },
     { href: `${BASE}/herstel-e-mail`, label: t.recoveryTitle },
     { href: `${BASE}/wachtwoord-vergeten`, label: t.forgotTitle },
+    { href: `${BASE}/mijn-gegevens`, label: t.disclosuresTitle },
   ];
 
   function form(

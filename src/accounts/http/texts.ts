@@ -74,6 +74,7 @@ const nl = {
   picturesTitle: (name: string) => `Dag ${name}! Kies jouw prentje.`,
   wrongPicture: 'Dat is niet jouw prentje. Probeer nog eens.',
   back: 'Terug',
+  disclosuresTitle: 'Waar gingen mijn gegevens naartoe?',
 };
 
 export type Texts = typeof nl;
@@ -149,6 +150,7 @@ const en: Texts = {
   picturesTitle: (name: string) => `Hello ${name}! Pick your picture.`,
   wrongPicture: 'That is not your picture. Try again.',
   back: 'Back',
+  disclosuresTitle: 'Where did my data go?',
 };
 
 export const TEXTS: Record<Lang, Texts> = { nl, en };
