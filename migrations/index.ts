@@ -4,7 +4,6 @@
  */
 import type { Knex } from 'knex';
 import * as m001 from './20261203-001-core.js';
-import * as mUpstream from './20261205-001-upstream.js';
 import * as m008 from './20261203-008-key-values.js';
 import * as m007 from './20261203-007-privacy-log.js';
 import * as mSync from './20261204-001-sync.js';
@@ -18,7 +17,6 @@ interface Migration {
 
 const migrations: Record<string, Migration> = {
   '20261203-001-core': m001,
-  '20261205-001-upstream': mUpstream,
   '20261203-008-key-values': m008,
   '20261203-007-privacy-log': m007,
   '20261204-001-sync': mSync,
