@@ -6,13 +6,19 @@
 import { join } from 'node:path';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Config } from '../config/schema.js';
-import { DEMO_PUPILS, writeDemoDump } from '../demo/index.js';
+import { DEMO_INSTITUTIONS, DEMO_PUPILS, writeDemoDump } from '../demo/index.js';
+import { makeDemoAdmin, type DemoAdmin } from '../admin/demo-admin.js';
 import type { Db } from '../store/db.js';
 import { runSync } from '../sync/index.js';
 import { todayIn } from '../util/dates.js';
 
 export const DEMO_PASSWORD = 'demo-wachtwoord';
 const DEMO_PUPIL_COUNT = 2000;
+
+/** The console's demo administrator: the first demo school, a new password each start. */
+export function demoAdministrator(): DemoAdmin {
+  return makeDemoAdmin((DEMO_INSTITUTIONS[0] as { number: string }).number);
+}
 
 export interface DemoLogin {
   username: string;

@@ -14,6 +14,7 @@ import { deleteExpiredPayloads } from '../oidc/sql-adapter.js';
 import { createDb, migrateLatest } from '../store/db.js';
 import { deleteExpiredKeyValues } from '../store/key-value-sql.js';
 import type { DemoLogin } from './demo-seed.js';
+import type { DemoAdmin } from '../admin/demo-admin.js';
 
 const CLEANUP_INTERVAL_MS = 15 * 60 * 1000;
 
@@ -27,7 +28,8 @@ export async function run(args: string[]): Promise<number> {
   // Loaded only for --demo: a production node does not need the generator.
   const demo = values.demo ? await import('./demo-seed.js') : undefined;
   const demoLogins = demo ? await demo.seedDemo(db, config) : [];
-  const app = await createApp({ config, db });
+  const demoAdmin = demo?.demoAdministrator();
+  const app = await createApp({ config, db, ...(demoAdmin ? { demoAdmin } : {}) });
   if (demo) warnDemo(app.logger);
 
   const server = createServer(app.callback);
@@ -41,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
 
-  const banner = demo ? { password: demo.DEMO_PASSWORD, logins: demoLogins } : undefined;
+  const banner = demo ? { password: demo.DEMO_PASSWORD, logins: demoLogins, demoAdmin } : undefined;
   printBanner(config.issuer, app.clients, banner, performance.now() - started);
 
   const signal = await new Promise<string>((resolve) => {
@@ -73,7 +75,7 @@ function warnDemo(logger: { warn(msg: string): void }) {
 function printBanner(
   issuer: string,
   clients: { client_id: string; client_secret?: string; redirect_uris: string[] }[],
-  demo: { password: string; logins: DemoLogin[] } | undefined,
+  demo: { password: string; logins: DemoLogin[]; demoAdmin?: DemoAdmin | undefined } | undefined,
   elapsedMs: number,
 ) {
   const lines = [
@@ -91,6 +93,13 @@ function printBanner(
       `               redirect_uri=${demoClient.redirect_uris[0]}`,
       `  demo pupils (password "${demo.password}"):`,
       ...demo.logins.map((login) => `    ${login.username.padEnd(24)} ${login.situation}`),
+    );
+  }
+  if (demo?.demoAdmin) {
+    lines.push(
+      `  admin console: ${issuer}/beheer (demo only)`,
+      `    user ${demo.demoAdmin.username}  password ${demo.demoAdmin.password}` +
+        `  school ${demo.demoAdmin.institutions.join(', ')}`,
     );
   }
   console.log(lines.join('\n') + '\n');
