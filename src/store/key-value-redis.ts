@@ -32,6 +32,10 @@ export function createRedisKeyValueStore(redis: Redis): KeyValueStore {
       return Number(await INCREMENT.run(redis, [key(name)], [wholeSeconds(windowSeconds)]));
     },
 
+    async take(name) {
+      return (await redis.getdel(key(name))) ?? undefined;
+    },
+
     async delete(name) {
       await redis.del(key(name));
     },

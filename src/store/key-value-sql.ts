@@ -58,6 +58,17 @@ export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): Ke
       return Number(rowsOf(result)[0]?.count);
     },
 
+    async take(key) {
+      // One statement: the row that this DELETE removed is the only winner.
+      const result = await db.raw(
+        `delete from ${TABLE} where key = ? and expires_at > ? returning value, count`,
+        [key, now()],
+      );
+      const row = rowsOf(result)[0];
+      if (!row) return undefined;
+      return (row.value as string | null) ?? String(row.count);
+    },
+
     async delete(key) {
       await db(TABLE).where('key', key).delete();
     },

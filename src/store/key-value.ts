@@ -36,6 +36,12 @@ export interface KeyValueStore {
    */
   increment(key: string, windowSeconds: number): Promise<number>;
 
+  /**
+   * Returns the value and removes the key in one step: of two concurrent
+   * calls only one gets the value (single-use tokens, request state).
+   */
+  take(key: string): Promise<string | undefined>;
+
   /** Removes the key (a no-op when absent). */
   delete(key: string): Promise<void>;
 }

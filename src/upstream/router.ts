@@ -21,11 +21,7 @@ import type { Logger } from '../http/logger.js';
 import { renderPage } from '../http/views.js';
 import type { ClientRegistration } from '../oidc/clients.js';
 import type { Services } from '../services.js';
-import {
-  createSqlUpstreamStateStore,
-  deleteExpiredUpstreamState,
-  type UpstreamStateStore,
-} from '../store/upstream-state.js';
+import { createUpstreamStateStore, type UpstreamStateStore } from '../store/upstream-state.js';
 import type { UpstreamConnector } from './connector.js';
 import { createCompletion, logoutKey } from './complete.js';
 import { createOidcConnector } from './oidc/connector.js';
@@ -36,8 +32,6 @@ import { addConsoleLogin, type ConsoleLoginHandler } from './console-login.js';
 
 /** How long end_session's destination waits for the IdP's logout answer. */
 const LOGOUT_TTL_SECONDS = 600;
-/** Expired upstream state is swept at most this often, on the way into a login. */
-const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 export function createUpstreamRouter(
   provider: Provider,
@@ -52,7 +46,7 @@ export function createUpstreamRouter(
   if (!upstream.saml && !upstream.oidc) return router;
 
   const now = () => services.clock().getTime();
-  const state = createSqlUpstreamStateStore(services.db, now);
+  const state = createUpstreamStateStore(services.kv);
   const sessions = createUpstreamSessions(state, sessionTtlSeconds);
   const connectors = new Map<string, UpstreamConnector>();
   const completion = createCompletion({
@@ -81,15 +75,6 @@ export function createUpstreamRouter(
   if (upstream.oidc)
     connectors.set('oidc', createOidcConnector({ ...shared, config: upstream.oidc }));
 
-  let sweptAt = 0;
-  const sweepExpired = async () => {
-    if (now() - sweptAt < SWEEP_INTERVAL_MS) return;
-    sweptAt = now();
-    await deleteExpiredUpstreamState(services.db, sweptAt).catch((error: unknown) => {
-      logger.warn({ err: error }, 'sweeping expired upstream state failed');
-    });
-  };
-
   router.use(refusalPages(logger));
   router.post('/upstream/:connector/start/:uid', async (ctx) => {
     const connector = connectors.get(ctx.params.connector as string);
@@ -100,7 +85,6 @@ export function createUpstreamRouter(
       });
     }
 
-    await sweepExpired();
     ctx.status = 303;
     ctx.redirect(await connector.start(details.uid));
   });

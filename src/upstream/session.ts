@@ -7,7 +7,7 @@
  * record of the browser, or undefined; `adminInstitutions` lists the schools
  * its holder may manage, and `schoolAdminOf(session)` turns it into the
  * SchoolAdmin the account services check (src/accounts/authorization.ts).
- * The record lives in the upstream state store (table `upstream_state`, key
+ * The record lives in the upstream state store (the shared key-value store, key
  * `session:<sha256 of the cookie>`), never in the cookie itself.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -43,6 +43,14 @@ for (const backend of contractBackends()) {
       expect(await kv.setIfAbsent('replay', 'again', 60)).to.equal(false);
     });
 
+    it('hands a value to one of two concurrent takers only, then forgets it', async function () {
+      await kv.set('take:a', 'only-once', 60);
+      const results = await Promise.all([kv.take('take:a'), kv.take('take:a')]);
+      expect(results.filter((value) => value !== undefined)).to.deep.equal(['only-once']);
+      expect(await kv.get('take:a')).to.equal(undefined);
+      expect(await kv.take('take:unknown')).to.equal(undefined);
+    });
+
     it('counts concurrent increments without losing one', async function () {
       const counts = await Promise.all(
         Array.from({ length: 20 }, () => kv.increment('counter', 60)),

@@ -36,6 +36,7 @@ async function indexNames(db: Db): Promise<string[]> {
   const rows =
     db.client.config.client === 'pg'
       ? await db('pg_indexes')
+          .whereRaw('schemaname = current_schema()')
           .whereIn('tablename', ['pupils', 'enrolments', 'accounts'])
           .pluck('indexname')
       : await db('sqlite_master')

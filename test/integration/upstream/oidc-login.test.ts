@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import type { Db } from '../../../src/store/db.js';
+import { storedUpstreamState } from '../../helpers/upstream-state.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { captureLog, type CapturedLog } from '../../helpers/log-capture.js';
@@ -84,10 +85,7 @@ describe('login through an upstream OpenID Connect provider', function () {
     return { rp, landing, finish };
   }
 
-  async function sessions() {
-    const rows = await db('upstream_state').where('key', 'like', 'session:%');
-    return rows.map((row: { value: string }) => JSON.parse(row.value) as Record<string, unknown>);
-  }
+  const sessions = () => storedUpstreamState(server, db, 'session');
 
   it('logs in a pupil matched by LeerID UUID', async function () {
     const { landing, finish } = await signIn('acm-lotte');

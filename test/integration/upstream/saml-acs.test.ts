@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Db } from '../../../src/store/db.js';
+import { storedUpstreamState } from '../../helpers/upstream-state.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { captureLog, type CapturedLog } from '../../helpers/log-capture.js';
@@ -82,7 +83,7 @@ describe('SAML assertion consumer service', function () {
   });
 
   async function countSessions() {
-    return (await db('upstream_state').where('key', 'like', 'session:%')).length;
+    return (await storedUpstreamState(server, db, 'session')).length;
   }
 
   const acsUrl = () => `${server.issuer}/upstream/saml/acs`;
@@ -152,7 +153,7 @@ describe('SAML assertion consumer service', function () {
     const logged = log.withReason(reason).filter((line) => line.msg === 'upstream login refused');
     expect(logged, `a log line with reason ${reason}`).to.have.length.greaterThan(0);
 
-    const parked = await db('upstream_state').where('key', 'like', 'outcome:%');
+    const parked = await storedUpstreamState(server, db, 'outcome');
     expect(parked).to.deep.equal([]);
     expect(await countSessions()).to.equal(login.sessionsBefore);
 
