@@ -11,14 +11,13 @@
  * BENCH_BACKENDS (default "postgresql,sqlite"). Phase times go to stderr.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { writeDemoDump } from '../src/demo/index.js';
 import { createDb, migrateLatest } from '../src/store/db.js';
 import { runSync } from '../src/sync/index.js';
-import { migrationSource } from '../migrations/index.js';
 
 const PUPILS = Number(process.env.BENCH_PUPILS ?? 1_200_000);
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'leerid-bench');
@@ -35,6 +34,11 @@ interface StepResult {
   ms: number;
   rows: number;
   peakRssMb: number;
+  /** CPU seconds of the sync process and of its PostgreSQL backends. */
+  nodeCpu: number;
+  dbCpu: number;
+  /** 1-minute load average at the end: other work on the machine shows here. */
+  load: number;
   summary: string;
 }
 
@@ -52,10 +56,11 @@ async function main(): Promise<void> {
   await ensurePgDatabase();
 
   const results: StepResult[] = [];
-  for (const [backend, url] of [
-    ['postgresql', PG_URL],
-    ['sqlite', SQLITE_URL],
-  ] as const) {
+  const wanted = (process.env.BENCH_BACKENDS ?? 'postgresql,sqlite').split(',');
+  const backends = Object.entries({ postgresql: PG_URL, sqlite: SQLITE_URL }).filter(([name]) =>
+    wanted.includes(name),
+  );
+  for (const [backend, url] of backends) {
     await resetStore(url);
     results.push(child('first import', backend, url, first));
     results.push(child('delta', backend, url, second));
@@ -85,7 +90,10 @@ function child(step: string, backend: string, url: string, file: string): StepRe
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   const result = { ...(JSON.parse(out.trim().split('\n').pop() as string) as StepResult), backend };
-  log(`  ${seconds(result.ms)}, peak RSS ${result.peakRssMb} MB: ${result.summary}`);
+  log(
+    `  ${seconds(result.ms)}, peak RSS ${result.peakRssMb} MB, CPU ${result.nodeCpu.toFixed(1)} s ` +
+      `+ db ${result.dbCpu.toFixed(1)} s, load ${result.load.toFixed(1)}: ${result.summary}`,
+  );
   return result;
 }
 
@@ -108,15 +116,45 @@ async function runStep(step: string, url: string, file: string): Promise<void> {
   });
   log(`    ${phase.padEnd(9)} ${seconds(performance.now() - phaseStarted)}`);
   const ms = performance.now() - started;
+  const dbCpu = url.startsWith('postgres') ? await backendCpuSeconds(db) : 0;
   await db.destroy();
+  const usage = process.resourceUsage();
+  const nodeCpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  const load = loadavg()[0] as number;
 
   const { pupils: p, enrolments: e } = report;
   const summary =
     `pupils +${p.new} ~${p.changed} -${p.gone}, enrolments +${e.new} ~${e.changed} ` +
     `ended ${e.ended}, accounts +${report.accounts.created}`;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  const result: Omit<StepResult, 'backend'> = { step, ms, rows: report.rows, peakRssMb, summary };
+  const result: Omit<StepResult, 'backend'> = {
+    step,
+    ms,
+    rows: report.rows,
+    peakRssMb,
+    nodeCpu,
+    dbCpu,
+    load,
+    summary,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** CPU time of this database's server processes, from /proc (same machine). */
+async function backendCpuSeconds(db: ReturnType<typeof createDb>): Promise<number> {
+  const pids: number[] = await db('pg_stat_activity')
+    .where('datname', db.raw('current_database()'))
+    .pluck('pid');
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not on this machine, or gone.
+    }
+  }
+  return ticks / 100;
 }
 
 async function ensurePgDatabase(): Promise<void> {
@@ -135,7 +173,8 @@ async function resetStore(url: string): Promise<void> {
     for (const suffix of ['', '-wal', '-shm']) rmSync(url.slice(7) + suffix, { force: true });
   }
   const db = createDb(url);
-  await db.migrate.rollback({ migrationSource }, true);
+  // A clean slate whatever migrations an older run recorded.
+  if (url.startsWith('postgres')) await db.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
   await migrateLatest(db);
   if (url.startsWith('postgres')) await db.raw('VACUUM ANALYZE');
   await db.destroy();
@@ -144,12 +183,13 @@ async function resetStore(url: string): Promise<void> {
 function print(results: StepResult[]): void {
   const lines = [
     '',
-    `| backend | step | rows | duration | rows/s | peak RSS | vs. 30 min |`,
-    `| --- | --- | ---: | ---: | ---: | ---: | ---: |`,
+    `| backend | step | rows | duration | rows/s | peak RSS | CPU node + db | load | vs. 30 min |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
     ...results.map(
       (r) =>
         `| ${r.backend} | ${r.step} | ${r.rows.toLocaleString('en')} | ${seconds(r.ms)} | ` +
         `${Math.round(r.rows / (r.ms / 1000)).toLocaleString('en')} | ${r.peakRssMb} MB | ` +
+        `${r.nodeCpu.toFixed(1)} + ${r.dbCpu.toFixed(1)} s | ${r.load.toFixed(1)} | ` +
         `${(HALF_HOUR_MS / r.ms).toFixed(0)}x faster |`,
     ),
   ];
