@@ -48,8 +48,26 @@ export function createServices(config: Config, db: Db, options: ServiceOptions) 
         now: () => clock().getTime(),
       }),
     /** Today's date where the schools are, for every enrolment check. */
-    today: () => todayIn(config.timezone, clock()),
+    today: oncePerSecond(clock, (now) => todayIn(config.timezone, now)),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The calendar day is asked for several times per login and costs an Intl
+ * formatting each time; it can only change between two seconds.
+ */
+function oncePerSecond(clock: Clock, compute: (now: Date) => string): () => string {
+  let second = Number.NaN;
+  let value = '';
+  return () => {
+    const now = clock();
+    const current = Math.floor(now.getTime() / 1000);
+    if (current !== second) {
+      second = current;
+      value = compute(now);
+    }
+    return value;
+  };
+}

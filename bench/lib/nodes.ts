@@ -25,7 +25,9 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startNode(port: number, env: Record<string, string>): Promise<BenchNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  // BENCH_NODE_ARGS passes flags such as --cpu-prof to the nodes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', 'serve'], {
     env: { ...process.env, NODE_ENV: 'production', LEERID_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
