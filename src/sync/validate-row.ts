@@ -115,7 +115,7 @@ function checkFormats(v: string[], line: number, today: string, faults: FaultLis
   let datesOk = true;
   for (const column of DATES) {
     const value = v[I[column]] as string;
-    if (value && !isKnownDate(value)) {
+    if (value && !isIsoDate(value)) {
       faults.add({ line, code: 'row.date', column });
       datesOk = false;
     }
@@ -131,17 +131,6 @@ function checkFormats(v: string[], line: number, today: string, faults: FaultLis
   if (end && start && end < start) {
     faults.add({ line, code: 'row.end_before_start', column: 'end_date' });
   }
-}
-
-/** Dates repeat a lot (every start of the school year): remember the good ones. */
-const goodDates = new Set<string>();
-
-function isKnownDate(value: string): boolean {
-  if (goodDates.has(value)) return true;
-  if (!isIsoDate(value)) return false;
-  if (goodDates.size > 100_000) goodDates.clear();
-  goodDates.add(value);
-  return true;
 }
 
 function stage(line: number, v: string[]): StagedRow {

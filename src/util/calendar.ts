@@ -3,21 +3,33 @@
  * in LeerID. Pure functions, no time zone: "today" comes from todayIn().
  */
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** True when `value` is a real calendar date written as 'YYYY-MM-DD'. */
 export function isIsoDate(value: string): boolean {
-  if (value.length !== 10 || !ISO_DATE.test(value)) return false;
-
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
+  // Character codes, no regex or substrings: the sync checks 5 million a night.
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) {
+    return false;
+  }
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
 
   return day <= daysInMonth(year, month);
+}
+
+/** The number written by `length` digits at `start`, or -1 if one is not a digit. */
+function digits(value: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 export function daysInMonth(year: number, month: number): number {
