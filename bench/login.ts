@@ -13,11 +13,17 @@ export async function benchLogins(options: {
   seconds: number;
   inFlight: number;
   cpuSeconds: () => number;
+  clientId?: string;
 }): Promise<RunResult> {
   let next = 0;
   const flow = async () => {
     next = (next + 1) % options.usernames.length;
-    await loginFlow(options.nodes, options.usernames[next] as string);
+    const username = options.usernames[next] as string;
+    await loginFlow(
+      options.nodes,
+      username,
+      options.clientId ? { clientId: options.clientId } : {},
+    );
   };
   await drive(3, options.inFlight, flow);
 

@@ -32,6 +32,8 @@ export interface Dataset {
   dir: string;
   clientsFile: string;
   usernames: string[];
+  /** Accounts enrolled in the small platform's schools. */
+  smallUsernames: string[];
   today: string;
   /** Schools with enrolments: the bench platform is linked to all of them. */
   schools: number;
@@ -44,18 +46,28 @@ export async function ensureDataset(options: {
 }): Promise<Dataset> {
   mkdirSync(options.dir, { recursive: true });
   await ensureDatabase(BENCH_PG_URL);
-  const db = createDb(BENCH_PG_URL);
+  let db = createDb(BENCH_PG_URL);
   const today = todayIn(TIMEZONE, new Date());
 
   try {
-    await migrateLatest(db);
+    await migrateLatest(db).catch(async (error: Error) => {
+      // A migration the code no longer has: start the dataset afresh.
+      if (!/migration directory is corrupt/.test(error.message)) throw error;
+      log(`dataset: ${error.message}; recreating the database`);
+      await db.destroy();
+      await recreateDatabase(BENCH_PG_URL);
+      db = createDb(BENCH_PG_URL);
+      await migrateLatest(db);
+    });
     const present = await countPupils(db);
     if (present < options.pupils) await importPupils(db, options.pupils, options.dir, today);
     else log(`dataset: ${present.toLocaleString('en')} pupils already in ${BENCH_PG_URL}`);
 
+    const { file: clientsFile, schools, small } = await writeClientsFile(db, options.dir);
     const usernames = await giveKnownPasswords(db, options.loginAccounts, today);
-    const { file: clientsFile, schools } = await writeClientsFile(db, options.dir);
-    return { url: BENCH_PG_URL, dir: options.dir, clientsFile, usernames, today, schools };
+    const smallUsernames = await giveKnownPasswords(db, options.loginAccounts, today, small);
+    const dataset = { url: BENCH_PG_URL, dir: options.dir, clientsFile, today, schools };
+    return { ...dataset, usernames, smallUsernames };
   } finally {
     await db.destroy();
   }
@@ -70,6 +82,20 @@ async function ensureDatabase(url: string): Promise<void> {
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
   } finally {
     await client.end();
   }
@@ -102,8 +128,13 @@ async function importPupils(db: Db, pupils: number, dir: string, today: string) 
   log(`dataset: imported ${report.rows.toLocaleString('en')} rows in ${seconds(started)}`);
 }
 
-/** Accounts of pupils enrolled today, all with the same known password. */
-async function giveKnownPasswords(db: Db, count: number, today: string): Promise<string[]> {
+/** Accounts of pupils enrolled today (in `schools`), all with the same known password. */
+async function giveKnownPasswords(
+  db: Db,
+  count: number,
+  today: string,
+  schools?: string[],
+): Promise<string[]> {
   const rows = await db('accounts as a')
     .select('a.username', 'a.pupil_id')
     .whereExists((q) =>
@@ -112,7 +143,10 @@ async function giveKnownPasswords(db: Db, count: number, today: string): Promise
         .from('enrolments as e')
         .whereRaw('e.pupil_id = a.pupil_id')
         .andWhere('e.start_date', '<=', today)
-        .andWhere((w) => w.whereNull('e.end_date').orWhere('e.end_date', '>=', today)),
+        .andWhere((w) => w.whereNull('e.end_date').orWhere('e.end_date', '>=', today))
+        .modify((inSchools) => {
+          if (schools) inSchools.whereIn('e.institution_number', schools);
+        }),
     )
     .orderBy('a.pupil_id')
     .limit(count);
@@ -152,7 +186,7 @@ async function writeClientsFile(db: Db, dir: string) {
     institutions: numbers.slice(0, 100),
   };
   writeFileSync(file, JSON.stringify({ clients: [client, small] }));
-  return { file, schools: numbers.length };
+  return { file, schools: numbers.length, small: small.institutions };
 }
 
 function seconds(started: number): string {

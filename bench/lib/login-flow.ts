@@ -14,18 +14,18 @@ export interface Tokens {
   refresh_token?: string;
 }
 
-const BASIC = `Basic ${Buffer.from(`${BENCH_CLIENT.client_id}:${BENCH_CLIENT.client_secret}`).toString('base64')}`;
 const FORM = 'application/x-www-form-urlencoded';
 
 export async function loginFlow(
   nodes: Nodes,
   username: string,
-  options: { offline?: boolean } = {},
+  options: { offline?: boolean; clientId?: string } = {},
 ): Promise<Tokens> {
+  const clientId = options.clientId ?? BENCH_CLIENT.client_id;
   const browser = new Browser(nodes);
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({
-    client_id: BENCH_CLIENT.client_id,
+    client_id: clientId,
     response_type: 'code',
     scope: options.offline ? 'openid profile leerid offline_access' : 'openid profile leerid',
     redirect_uri: BENCH_CLIENT.redirect_uri,
@@ -52,7 +52,7 @@ export async function loginFlow(
   if (!code) throw new Error(`no code: ${answer.location}`);
   const token = await browser.send('/token', {
     method: 'POST',
-    headers: { authorization: BASIC, 'content-type': FORM },
+    headers: { authorization: basic(clientId), 'content-type': FORM },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code,
@@ -67,10 +67,15 @@ export async function loginFlow(
 export async function refreshGrant(nodes: Nodes, refreshToken: string): Promise<void> {
   const answer = await new Browser(nodes).send('/token', {
     method: 'POST',
-    headers: { authorization: BASIC, 'content-type': FORM },
+    headers: { authorization: basic(BENCH_CLIENT.client_id), 'content-type': FORM },
     body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refreshToken)}`,
   });
   if (answer.status !== 200) throw new Error(`refresh answered ${answer.status}: ${answer.body}`);
+}
+
+/** The bench platforms share one secret. */
+function basic(clientId: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${BENCH_CLIENT.client_secret}`).toString('base64')}`;
 }
 
 function submitLogin(browser: Browser, html: string, username: string) {
