@@ -80,47 +80,73 @@ function isCurrent(row: StagedRow, today: string): boolean {
   return row.startDate <= today && (row.endDate === null || row.endDate >= today);
 }
 
-/** A plain Bloom filter over strings: double hashing of two FNV-1a variants. */
+/**
+ * A blocked Bloom filter over strings: all probes of one value fall in one
+ * 64-byte block, one cache miss instead of one per probe.
+ */
 class BloomFilter {
-  private readonly bits: Int32Array;
-  private readonly mask: number;
+  private readonly words: Int32Array;
+  private readonly blockMask: number;
 
   constructor(
     bits: number,
     private readonly hashes: number,
   ) {
-    // A power of two, so a probe is a mask, not a division.
-    const size = 2 ** Math.max(10, Math.ceil(Math.log2(bits)));
-    this.bits = new Int32Array(size / 32);
-    this.mask = size - 1;
+    const blocks = 2 ** Math.max(4, Math.ceil(Math.log2(bits / BLOCK_BITS)));
+    this.words = new Int32Array(blocks * (BLOCK_BITS / 32));
+    this.blockMask = blocks - 1;
   }
 
   add(value: string): void {
-    const [a, b] = hashPair(value);
+    const { base, seed } = this.locate(value);
+    let x = seed;
     for (let i = 0; i < this.hashes; i++) {
-      const bit = (a + Math.imul(i, b)) & this.mask;
-      this.bits[bit >>> 5]! |= 1 << (bit & 31);
+      x = xorshift(x);
+      const bit = x >>> 23;
+      this.words[base + (bit >>> 5)]! |= 1 << (bit & 31);
     }
   }
 
   mightHave(value: string): boolean {
-    const [a, b] = hashPair(value);
+    const { base, seed } = this.locate(value);
+    let x = seed;
     for (let i = 0; i < this.hashes; i++) {
-      const bit = (a + Math.imul(i, b)) & this.mask;
-      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+      x = xorshift(x);
+      const bit = x >>> 23;
+      if ((this.words[base + (bit >>> 5)]! & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
+
+  private locate(value: string) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ value.length;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = mix(h1);
+    h2 = mix(h2 ^ h1);
+    const block = h1 & this.blockMask;
+    // Probes come from a small PRNG seeded by the second hash: independent
+    // bits, where double hashing in so small a block overlaps too often.
+    return { base: block * (BLOCK_BITS / 32), seed: h2 | 1 };
+  }
 }
 
-function hashPair(value: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ value.length;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  // An odd step visits distinct bits of a power-of-two table.
-  return [a | 0, b | 1];
+const BLOCK_BITS = 512;
+
+/** xorshift32; the top 9 bits pick a bit in the 512-bit block. */
+function xorshift(x: number): number {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  return (x ^ (x << 5)) >>> 0;
+}
+
+/** murmur3's finaliser: every input bit reaches every output bit. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
