@@ -125,7 +125,7 @@ describe('faults: Redis unreachable', function () {
     await redis?.remove();
   });
 
-  it('answers 503 fast, is not ready, and recovers with the interrupted login intact', async function () {
+  it('answers 503 fast, is not ready, recovers; an interrupted login completes', async function () {
     await outageScenario(server, 'redis', redis.stop, redis.start);
   });
 
@@ -175,7 +175,7 @@ describe('faults: PostgreSQL unreachable', function () {
     await direct?.destroy();
   });
 
-  it('answers 503 fast, is not ready, and recovers with the interrupted login intact', async function () {
+  it('answers 503 fast, is not ready, recovers; an interrupted login completes', async function () {
     await outageScenario(server, 'database', proxy.close, proxy.open);
   });
 });

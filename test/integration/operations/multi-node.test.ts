@@ -83,7 +83,7 @@ describeIf('two nodes sharing PostgreSQL and Redis', function () {
     return result;
   }
 
-  it('authorizes on A, issues tokens on B, answers userinfo on A, logs out on B for both', async function () {
+  it('authorizes on A, tokens on B, userinfo on A, logout on B ends both', async function () {
     const browser = new UserAgent(RELYING_PARTY_ORIGIN);
     const rp = await on(nodeA, () =>
       relyingParty(lb.url, CLIENT.client_id, CLIENT.client_secret, browser),

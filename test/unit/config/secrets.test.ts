@@ -24,7 +24,7 @@ function codeOf(work: () => unknown): string | undefined {
 }
 
 describe('configuration secrets', function () {
-  it('refuses a signing key set or metrics token in the config file, naming the variable', function () {
+  it('refuses keys or a metrics token in the config file, naming the variable', function () {
     for (const [key, variable] of [
       ['jwks', 'LEERID_JWKS'],
       ['cookieKeys', 'LEERID_COOKIE_KEYS'],

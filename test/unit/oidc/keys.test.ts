@@ -57,7 +57,7 @@ describe('signing and cookie keys', function () {
     expect(await codeOf(missing)).to.equal('keys.invalid');
   });
 
-  it('refuses public keys, unsupported algorithms, no RS256, and short cookie keys', async function () {
+  it('refuses public keys, other algorithms, no RS256, and short cookie keys', async function () {
     const [rsa, ec] = await generateSigningKeys();
     const { d: _d, ...publicRsa } = rsa as Record<string, unknown>;
     const cases = [
