@@ -80,7 +80,7 @@ describe('signing and cookie key rotation', function () {
     return { tokens: await finish(landing), askedForPassword: landing !== page };
   }
 
-  it('signs with the new key, verifies the old, keeps sessions, retires the old', async function () {
+  it('signs with the new key, verifies the old, keeps sessions, then retires', async function () {
     await restart();
     const rp = await relyingParty(issuer(), CLIENT.client_id, CLIENT.client_secret);
     const first = await signIn(rp);
