@@ -7,6 +7,7 @@ import * as m001 from './20261203-001-core.js';
 import * as m008 from './20261203-008-key-values.js';
 import * as m007 from './20261203-007-privacy-log.js';
 import * as mSync from './20261204-001-sync.js';
+import * as mSyncDumpHash from './20261204-002-sync-dump-hash.js';
 import * as mAccounts from './20261206-005-accounts.js';
 import * as mAdminConsole from './20261207-006-admin-console.js';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '20261203-008-key-values': m008,
   '20261203-007-privacy-log': m007,
   '20261204-001-sync': mSync,
+  '20261204-002-sync-dump-hash': mSyncDumpHash,
   '20261206-005-accounts': mAccounts,
   '20261207-006-admin-console': mAdminConsole,
 };

@@ -10,7 +10,6 @@ import { countOf } from './sql.js';
 import type { SyncSession } from './session.js';
 
 export interface ApplyCounts {
-  pupilsGone: number;
   institutionsNew: number;
   locationsNew: number;
 }
@@ -21,35 +20,56 @@ export async function applyDiff(
   diff: DiffCounts,
   today: string,
   nowMs: number,
+  grouped: boolean,
 ): Promise<ApplyCounts> {
   await writePupils(session, diff, nowMs);
-
-  // Only pupils that were stored and not matched can be gone.
-  const matched = diff.pupilsInDump - diff.pupilsNew;
-  const pupilsGone =
-    diff.pupilsBefore > matched
-      ? await session.run(
-          `UPDATE pupils SET missing_since = ?
-            WHERE missing_since IS NULL
-              AND NOT EXISTS (SELECT 1 FROM stage_pupils sp
-                               WHERE sp.discimus_id = pupils.discimus_id)`,
-          [nowMs],
-        )
-      : 0;
+  if (diff.pupilsGone) {
+    await session.run(
+      'UPDATE pupils SET missing_since = ? WHERE id IN (SELECT id FROM gone_pupils)',
+      [nowMs],
+    );
+  }
 
   await writeEnrolments(session, diff, today, nowMs);
+  await writeDumpHashes(session, grouped);
   const { institutionsNew, locationsNew } = await writeSchools(session);
 
-  return { pupilsGone, institutionsNew, locationsNew };
+  return { institutionsNew, locationsNew };
+}
+
+/**
+ * Keeps pupils.dump_hash true to what is stored. Grouped dump: every pupil
+ * that was compared gets tonight's hash. Otherwise there is no hash, and a
+ * pupil whose enrolments changed loses the old one, which no longer holds.
+ */
+async function writeDumpHashes(session: SyncSession, grouped: boolean): Promise<void> {
+  if (grouped) {
+    await session.run(
+      `UPDATE pupils SET dump_hash = sp.run_hash
+         FROM stage_pupils sp
+        WHERE pupils.id = sp.pupil_id AND sp.is_new = 0 AND sp.unchanged = 0`,
+    );
+    return;
+  }
+  await session.run(
+    `UPDATE pupils SET dump_hash = NULL
+      WHERE dump_hash IS NOT NULL
+        AND id IN (SELECT pupil_id FROM stage_enrolments
+                    WHERE enrolment_id IS NULL OR old_hash <> enrolment_hash
+                       OR old_missing IS NOT NULL
+                   UNION ALL
+                   SELECT e.pupil_id FROM enrolments e
+                     JOIN gone_enrolments g ON g.id = e.id)`,
+  );
 }
 
 async function writePupils(session: SyncSession, diff: DiffCounts, nowMs: number) {
   if (diff.pupilsNew) {
     await session.run(
       `INSERT INTO pupils (id, discimus_id, insz, given_name, family_name, gender, birth_date,
-                         row_hash, created_at, updated_at, last_seen_at)
+                         row_hash, dump_hash, created_at, updated_at, last_seen_at)
      SELECT pupil_id, discimus_id, insz, given_name, family_name, gender, birth_date,
-            pupil_hash, ?, ?, ?
+            pupil_hash, run_hash, ?, ?, ?
        FROM stage_pupils WHERE is_new = 1
       ORDER BY pupil_id`,
       [nowMs, nowMs, nowMs],
@@ -62,7 +82,7 @@ async function writePupils(session: SyncSession, diff: DiffCounts, nowMs: number
     `UPDATE pupils
         SET insz = sp.insz, given_name = sp.given_name, family_name = sp.family_name,
             gender = sp.gender, birth_date = sp.birth_date, row_hash = sp.pupil_hash,
-            updated_at = ?, last_seen_at = ?, missing_since = NULL
+            dump_hash = sp.run_hash, updated_at = ?, last_seen_at = ?, missing_since = NULL
        FROM stage_pupils sp
       WHERE pupils.id = sp.pupil_id AND sp.is_new = 0
         AND (sp.old_hash <> sp.pupil_hash OR sp.old_missing IS NOT NULL)`,

@@ -11,6 +11,8 @@ import type { SyncSession } from './session.js';
 export interface DiffCounts {
   /** Pupils stored before the run, missing ones included. */
   pupilsBefore: number;
+  /** Present before the run, not in the dump. */
+  pupilsGone: number;
   pupilsInDump: number;
   pupilsNew: number;
   pupilsChanged: number;
@@ -33,7 +35,9 @@ export async function stagePupils(session: SyncSession, today: string): Promise<
             coalesce(p.id, ${uuidSql(session)}) AS pupil_id,
             CASE WHEN p.id IS NULL THEN 1 ELSE 0 END AS is_new,
             p.row_hash AS old_hash,
-            p.missing_since AS old_missing
+            p.missing_since AS old_missing,
+            NULL AS run_hash,
+            0 AS unchanged
        FROM (SELECT discimus_id, min(line) AS line, min(insz) AS insz,
                     min(family_name) AS family_name, min(given_name) AS given_name,
                     min(gender) AS gender, min(birth_date) AS birth_date,
@@ -48,7 +52,12 @@ export async function stagePupils(session: SyncSession, today: string): Promise<
   await indexForSqlite(session, 'stage_pupils', ['discimus_id']);
 }
 
-/** stage_pupils when the dump was grouped by pupil: its first rows, no grouping pass. */
+/**
+ * stage_pupils when the dump was grouped by pupil: its first rows, no grouping
+ * pass. A pupil whose rows hash to the stored dump_hash is `unchanged`: the
+ * dump says exactly what it said when last applied, so its enrolments need
+ * no comparison at all.
+ */
 export async function stagePupilsFromFirstRows(session: SyncSession): Promise<void> {
   await createTempTable(
     session,
@@ -59,7 +68,10 @@ export async function stagePupilsFromFirstRows(session: SyncSession): Promise<vo
             coalesce(p.id, ${uuidSql(session)}) AS pupil_id,
             CASE WHEN p.id IS NULL THEN 1 ELSE 0 END AS is_new,
             p.row_hash AS old_hash,
-            p.missing_since AS old_missing
+            p.missing_since AS old_missing,
+            s.run_hash,
+            CASE WHEN p.missing_since IS NULL AND p.dump_hash = s.run_hash
+                 THEN 1 ELSE 0 END AS unchanged
        FROM stage_rows s
        LEFT JOIN pupils p ON p.discimus_id = s.discimus_id
       WHERE s.pupil_first = 1`,
@@ -74,7 +86,11 @@ export async function countPupilConflicts(session: SyncSession): Promise<number>
   );
 }
 
-/** stage_enrolments and gone_enrolments, then the counts of every kind of change. */
+/**
+ * stage_enrolments (rows of pupils not `unchanged`), gone_pupils (stored,
+ * present, not in the dump), gone_enrolments (stored rows of changed or gone
+ * pupils that are not in the dump), then the counts of every kind of change.
+ */
 export async function diffEnrolments(session: SyncSession, today: string): Promise<DiffCounts> {
   await createTempTable(
     session,
@@ -86,7 +102,7 @@ export async function diffEnrolments(session: SyncSession, today: string): Promi
             CASE WHEN e.id IS NOT NULL AND ${currentSql('e')} THEN 1 ELSE 0 END AS was_current,
             CASE WHEN ${currentSql('s')} THEN 1 ELSE 0 END AS is_current
        FROM stage_rows s
-       JOIN stage_pupils sp ON sp.discimus_id = s.discimus_id
+       JOIN stage_pupils sp ON sp.discimus_id = s.discimus_id AND sp.unchanged = 0
        LEFT JOIN enrolments e
          ON e.pupil_id = sp.pupil_id
         AND e.institution_number = s.institution_number
@@ -96,17 +112,40 @@ export async function diffEnrolments(session: SyncSession, today: string): Promi
   );
   await indexForSqlite(session, 'stage_enrolments', ['enrolment_id']);
 
+  await stageGonePupils(session);
   await createTempTable(
     session,
     'gone_enrolments',
     `SELECT e.id, CASE WHEN ${currentSql('e')} THEN 1 ELSE 0 END AS was_current
        FROM enrolments e
       WHERE e.missing_since IS NULL
+        AND e.pupil_id IN (SELECT pupil_id FROM stage_pupils WHERE unchanged = 0 AND is_new = 0
+                           UNION ALL
+                           SELECT id FROM gone_pupils)
         AND NOT EXISTS (SELECT 1 FROM stage_enrolments s WHERE s.enrolment_id = e.id)`,
     [today, today],
   );
 
   return countChanges(session, today);
+}
+
+/** Present pupils missing from the dump; the anti-join is skipped when counts rule them out. */
+async function stageGonePupils(session: SyncSession): Promise<void> {
+  const present = await countOf(
+    session,
+    'SELECT count(*) AS n FROM pupils WHERE missing_since IS NULL',
+  );
+  const matched = await countOf(
+    session,
+    'SELECT count(*) AS n FROM stage_pupils WHERE is_new = 0 AND old_missing IS NULL',
+  );
+  await createTempTable(
+    session,
+    'gone_pupils',
+    `SELECT p.id FROM pupils p
+      WHERE ${present > matched ? '1 = 1' : '1 = 0'} AND p.missing_since IS NULL
+        AND NOT EXISTS (SELECT 1 FROM stage_pupils sp WHERE sp.discimus_id = p.discimus_id)`,
+  );
 }
 
 async function countChanges(session: SyncSession, today: string): Promise<DiffCounts> {
@@ -135,10 +174,12 @@ async function countChanges(session: SyncSession, today: string): Promise<DiffCo
   );
 
   const pupilsBefore = await countOf(session, 'SELECT count(*) AS n FROM pupils');
+  const pupilsGone = await countOf(session, 'SELECT count(*) AS n FROM gone_pupils');
 
   const n = (value: number | string | null | undefined) => Number(value ?? 0);
   return {
     pupilsBefore,
+    pupilsGone,
     pupilsInDump: n(pupils?.in_dump),
     pupilsNew: n(pupils?.new),
     pupilsChanged: n(pupils?.changed),

@@ -64,6 +64,7 @@ const TEMP_TABLES = [
   'new_accounts',
   'stage_locations',
   'gone_enrolments',
+  'gone_pupils',
   'stage_enrolments',
   'stage_pupils',
   'stage_rows',
@@ -131,7 +132,7 @@ async function execute(
 
     const { applied, accountsCreated } = await withBulkLoad(session, async () => {
       progress({ phase: 'apply' });
-      const applied = await applyDiff(session, diff, today, nowMs);
+      const applied = await applyDiff(session, diff, today, nowMs, rows.grouped);
       progress({ phase: 'accounts' });
       return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
     });
@@ -154,7 +155,7 @@ async function execute(
         new: diff.pupilsNew,
         changed: diff.pupilsChanged,
         returned: diff.pupilsReturned,
-        gone: applied.pupilsGone,
+        gone: diff.pupilsGone,
       },
       enrolments: {
         new: diff.enrolmentsNew,

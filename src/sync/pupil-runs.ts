@@ -10,7 +10,7 @@
  * the slower, set-based path (src/sync/row-checks.ts). Either way is exact.
  */
 import type { FaultList } from './row-faults.js';
-import type { StagedRow } from './validate-row.js';
+import { rowHash, type StagedRow } from './validate-row.js';
 
 /** 64 bits and 12 probes per pupil: a false alarm about once in 1,500 nights. */
 const BITS_PER_PUPIL = 64;
@@ -49,7 +49,10 @@ export class PupilRuns {
 
     if (this.grouped && this.seen.mightHave(first.discimusId)) this.grouped = false;
     this.seen.add(first.discimusId);
-    if (this.grouped) this.checkRun(run);
+    if (this.grouped) {
+      this.checkRun(run);
+      first.runHash = runHash(run);
+    }
 
     first.pupilFirst = 1;
     for (const row of run) {
@@ -74,6 +77,14 @@ export class PupilRuns {
       }
     }
   }
+}
+
+/** Everything the dump says about one pupil, in an order that does not depend on row order. */
+function runHash(run: StagedRow[]): string {
+  const rows = run.map(
+    (r) => `${r.institutionNumber}|${r.locationNumber}|${r.startDate}|${r.enrolmentHash}`,
+  );
+  return rowHash(`${(run[0] as StagedRow).pupilHash}|${rows.sort().join('|')}`);
 }
 
 function isCurrent(row: StagedRow, today: string): boolean {

@@ -39,6 +39,7 @@ const STAGE_COLUMNS = [
   ['username_base', 'text'],
   ['pupil_first', 'integer'],
   ['pupil_has_current', 'integer'],
+  ['run_hash', 'text'],
 ] as const;
 
 function values(row: StagedRow): (string | number | null)[] {
@@ -64,6 +65,7 @@ function values(row: StagedRow): (string | number | null)[] {
     row.usernameBase,
     row.pupilFirst,
     row.pupilHasCurrent,
+    row.runHash,
   ];
 }
 
@@ -138,7 +140,7 @@ function copyLine(row: StagedRow): string {
     `${row.institutionName ?? '\\N'}\t${row.locationNumber}\t${row.stamnummer}\t` +
     `${row.kindOfEducation}\t${row.administrativeGroup}\t${row.enrolmentDate}\t` +
     `${row.startDate}\t${row.endDate ?? '\\N'}\t${row.pupilHash}\t${row.enrolmentHash}\t` +
-    `${row.usernameBase}\t${row.pupilFirst}\t${row.pupilHasCurrent}\n`
+    `${row.usernameBase}\t${row.pupilFirst}\t${row.pupilHasCurrent}\t${row.runHash ?? '\\N'}\n`
   );
 }
 
@@ -156,7 +158,7 @@ function copyText(value: string | number | null): string {
     .replaceAll('\r', '\\r');
 }
 
-/** Rows per INSERT: SQLite allows 32,766 parameters, 21 per row. */
+/** Rows per INSERT: SQLite allows 32,766 parameters, 22 per row. */
 const INSERT_ROWS = 500;
 
 function insertWriter(session: SyncSession): StageWriter {

@@ -34,6 +34,8 @@ export interface StagedRow {
   pupilFirst: number;
   /** Set by PupilRuns: 1 on a first row when any row of the pupil is current. */
   pupilHasCurrent: number;
+  /** Set by PupilRuns on a first row: hash of all the pupil's rows (grouped dumps). */
+  runHash: string | null;
 }
 
 const COL = Object.fromEntries(DUMP_COLUMNS.map((c, i) => [c, i])) as Record<DumpColumn, number>;
@@ -173,6 +175,7 @@ function stage(line: number, v: string[]): StagedRow {
     usernameBase: usernameBase(givenName, familyName),
     pupilFirst: 0,
     pupilHasCurrent: 0,
+    runHash: null,
   };
 }
 
