@@ -65,6 +65,11 @@ export class FaultList {
     if (this.faults.length < this.limit) this.faults.push(fault);
   }
 
+  addAll(other: FaultList): void {
+    for (const fault of other.faults) this.add(fault);
+    this.total += other.total - other.faults.length;
+  }
+
   sorted(): RowFault[] {
     return [...this.faults].sort((a, b) => a.line - b.line);
   }

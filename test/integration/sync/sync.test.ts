@@ -258,6 +258,7 @@ describe('sync: faulty dumps change nothing', () => {
     ['invalid/duplicate-enrolment.csv', ['8:row.duplicate_enrolment:3']],
     ['invalid/unknown-kind.csv', ['6:row.kind_of_education']],
     ['invalid/duplicate-adjacent.csv', ['5:row.duplicate_enrolment:4']],
+    ['invalid/duplicate-not-grouped.csv', ['5:row.duplicate_enrolment:4']],
     ['invalid/pupil-conflict.csv', ['4:row.pupil_conflict:3']],
     ['invalid/pupil-conflict-apart.csv', ['8:row.pupil_conflict:2']],
     ['invalid/many-faults.csv', ['2:row.date', '3:row.gender']],
