@@ -12,17 +12,20 @@
  * default database leerid_bench_ops, filled once) and Redis (BENCH_REDIS_URL,
  * default db 15, keys under a prefix removed afterwards). The load generator
  * shares the machine's cores with the nodes, as a client on the same host
- * does. Knobs: BENCH_SECONDS (15), BENCH_PUPILS (1200000), BENCH_DIR.
+ * does. Each measurement first waits (up to BENCH_QUIET_WAIT s, 300) until other
+ * jobs use less than BENCH_QUIET_LIMIT (0.15) of the machine, and notes their
+ * share while it ran. Knobs: BENCH_SECONDS (15), BENCH_PUPILS (1200000), BENCH_DIR.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeRedis, connectRedis, createRedis } from '../src/store/redis.js';
 import { deleteByPrefix } from '../test/helpers/redis.js';
 import { benchArgon2 } from './argon2.js';
 import { benchEnrichment } from './enrichment.js';
 import { benchLogins } from './login.js';
-import { BENCH_CLIENT, ensureDataset, SMALL_CLIENT_ID } from './lib/dataset.js';
+import { cpuSnapshot, othersShare, pct, waitForQuiet } from './lib/cpu.js';
+import { BENCH_CLIENT, BENCH_PG_URL, ensureDataset, SMALL_CLIENT_ID } from './lib/dataset.js';
 import { Nodes } from './lib/http-client.js';
 import { freePort, startNode, type BenchNode } from './lib/nodes.js';
 import { formatRow, log, machine, summarize, TABLE_HEADER, type RunResult } from './lib/stats.js';
@@ -33,17 +36,29 @@ const PUPILS = Number(process.env.BENCH_PUPILS ?? 1_200_000);
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'leerid-bench-ops');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const CORES = cpus().length;
+const QUIET_LIMIT = Number(process.env.BENCH_QUIET_LIMIT ?? 0.15);
+const QUIET_WAIT_SECONDS = Number(process.env.BENCH_QUIET_WAIT ?? 300);
 
-/** Each result notes the 1-minute load at its end: the machine is shared. */
+const nodes: BenchNode[] = [];
+const DATABASE = new URL(BENCH_PG_URL).pathname.slice(1);
+const ourPids = () => [process.pid, ...nodes.map((node) => node.child.pid as number)];
+
+/**
+ * Each measurement waits for a quiet machine first and notes what share
+ * of it other jobs took while it ran: the machine is shared.
+ */
 const results = {
   list: [] as RunResult[],
-  push(result: RunResult) {
-    const load = `load ${loadavg()[0]?.toFixed(1)}`;
-    this.list.push({ ...result, note: result.note ? `${result.note}, ${load}` : load });
+  async measure(run: () => Promise<RunResult>) {
+    await waitForQuiet(ourPids, DATABASE, QUIET_LIMIT, QUIET_WAIT_SECONDS);
+    const before = cpuSnapshot(ourPids(), DATABASE);
+    const result = await run();
+    const others = `others ${pct(othersShare(before, cpuSnapshot(ourPids(), DATABASE)))}`;
+    this.list.push({ ...result, note: result.note ? `${result.note}, ${others}` : others });
   },
   filter: (keep: (r: RunResult) => boolean) => results.list.filter(keep),
 };
-const nodes: BenchNode[] = [];
+
 const prefix = `leerid-bench:${randomUUID().slice(0, 8)}:`;
 
 try {
@@ -59,7 +74,7 @@ async function main() {
 
   for (const inFlight of [CORES, CORES * 2]) {
     log(`raw argon2id, ${inFlight} in flight ...`);
-    results.push(await benchArgon2(SECONDS, inFlight));
+    await results.measure(() => benchArgon2(SECONDS, inFlight));
   }
 
   const [portA, portB] = [await freePort(), await freePort()];
@@ -79,8 +94,8 @@ async function main() {
   const cpuOfNodes = () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0);
 
   log('login flows, 1 node ...');
-  results.push(
-    await benchLogins({
+  await results.measure(() =>
+    benchLogins({
       label: `login flows, 1 node, platform of all ${dataset.schools} schools`,
       nodes: one,
       usernames: dataset.usernames,
@@ -91,8 +106,8 @@ async function main() {
   );
 
   log('login flows, 1 node, platform of 100 schools ...');
-  results.push(
-    await benchLogins({
+  await results.measure(() =>
+    benchLogins({
       label: 'login flows, 1 node, platform of 100 schools',
       nodes: one,
       usernames: dataset.smallUsernames,
@@ -104,8 +119,8 @@ async function main() {
   );
 
   log('refresh-token grants, 1 node ...');
-  results.push(
-    await benchRefresh({
+  await results.measure(() =>
+    benchRefresh({
       nodes: one,
       usernames: dataset.usernames,
       seconds: SECONDS,
@@ -116,8 +131,8 @@ async function main() {
 
   nodes.push(await startNode(portB, env));
   log('login flows, 2 nodes ...');
-  results.push(
-    await benchLogins({
+  await results.measure(() =>
+    benchLogins({
       label: `login flows, 2 nodes, platform of all ${dataset.schools} schools`,
       nodes: new Nodes(issuer, [portA, portB]),
       usernames: dataset.usernames,
@@ -136,7 +151,7 @@ async function main() {
     },
     { id: SMALL_CLIENT_ID, label: 'platform of 100 schools' },
   ]) {
-    results.push(await benchEnrichment(dataset, 5_000, client));
+    await results.measure(() => benchEnrichment(dataset, 5_000, client));
   }
 
   print();
@@ -178,8 +193,4 @@ async function removeRedisKeys() {
   const redis = createRedis(REDIS_URL, { keyPrefix: prefix });
   if (await connectRedis(redis)) await deleteByPrefix(redis, prefix);
   await closeRedis(redis);
-}
-
-function pct(share: number): string {
-  return `${(share * 100).toFixed(0)}%`;
 }
