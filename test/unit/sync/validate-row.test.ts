@@ -36,7 +36,7 @@ describe('validateRow', () => {
     expect(staged?.familyName).to.equal('Van den Broeck');
     expect(staged?.usernameBase).to.equal('zoe.vandenbroeck');
     expect(staged?.endDate).to.equal(null);
-    expect(staged?.pupilHash).to.match(/^[0-9a-z]{6,11}$/);
+    expect(staged?.pupilHash).to.match(/^[A-Za-z0-9+/]{16}$/);
   });
 
   it('gives a different pupil hash when the INSZ is corrected', () => {
