@@ -196,7 +196,9 @@ function stateFilter(query: Knex.QueryBuilder, state: AccountState) {
     return query.andWhere((q) =>
       q
         .whereNull('a.pupil_id')
-        .orWhere((r) => r.whereNull('a.password_hash').whereNull('a.picture')),
+        .orWhere((r) =>
+          r.whereNull('a.password_hash').whereNull('a.picture').andWhereNot('a.status', 'blocked'),
+        ),
     );
   }
   return query
