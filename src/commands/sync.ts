@@ -4,11 +4,14 @@
  * dump was refused or the run failed; the reason is printed and logged.
  */
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
+import { basename } from 'node:path';
+import { createPrivacyLogWriter, loadPrivacyLogKey } from '../audit/index.js';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
-import { createDb } from '../store/db.js';
-import { formatReport, runSync } from '../sync/index.js';
+import { createLogger } from '../http/logger.js';
+import { createDb, migrateLatest, type Db } from '../store/db.js';
+import { formatReport, runSync, type SyncReport } from '../sync/index.js';
 import { pickNewestDump } from '../sync/pick-dump.js';
 import { createProgress } from '../sync/progress.js';
 import { DumpRowsError } from '../sync/row-faults.js';
@@ -16,13 +19,14 @@ import { DumpRowsError } from '../sync/row-faults.js';
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args);
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, base: { command: 'sync' } });
+  const logger = createLogger(config.logLevel).child({ command: 'sync' });
   const file = values.from ? await pickNewestDump(values.from) : positionals[0];
   if (!file) throw new LeerIdError('sync.usage', 'give a dump file or --from DIR');
 
   const db = createDb(config.databaseUrl, { pool: 3 });
   const progress = createProgress(logger);
   try {
+    await migrateLatest(db);
     logger.info({ file, dryRun: values['dry-run'], force: values.force }, 'sync started');
     const report = await runSync(db, file, {
       now: new Date(),
@@ -35,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
       onProgress: progress.onProgress,
     });
     progress.done();
+    if (report.outcome !== 'dry-run') await recordSyncRun(db, config, report);
     logger.info({ report }, 'sync finished');
     if (process.stdout.isTTY) console.log(formatReport(report));
     return 0;
@@ -67,4 +72,27 @@ function parseOptions(args: string[]) {
   } catch (error) {
     throw new LeerIdError('sync.usage', (error as Error).message);
   }
+}
+
+/** A sync run writes personal data into LeerID: the privacy log says when and how much. */
+async function recordSyncRun(db: Db, config: Config, report: SyncReport) {
+  const privacyLog = createPrivacyLogWriter(db, {
+    key: loadPrivacyLogKey(config),
+    flushIntervalMs: config.privacyLog.flushIntervalMs,
+  });
+  privacyLog.record({
+    kind: 'sync.run',
+    actorType: 'system',
+    actor: 'leerid',
+    purpose: 'nightly mirror of the Discimus enrolment register',
+    data: {
+      run: report.runId,
+      file: basename(report.file),
+      checksum: report.checksum,
+      pupils: report.pupils,
+      enrolments: report.enrolments,
+      accounts: report.accounts,
+    },
+  });
+  await privacyLog.close();
 }

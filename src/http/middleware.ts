@@ -1,6 +1,6 @@
 /** Cross-cutting HTTP concerns for LeerID's own pages. */
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { respondUnavailable } from './availability.js';
 import { dependencyOf } from './dependency-errors.js';
 import type { Logger } from './logger.js';
@@ -35,7 +35,7 @@ export function requestLog(logger: Logger): Middleware {
       const entry = {
         reqId: id,
         method: ctx.method,
-        path: ctx.path,
+        path: loggedPath(ctx),
         status: ctx.status,
         ms: Math.round(performance.now() - started),
       };
@@ -43,6 +43,14 @@ export function requestLog(logger: Logger): Middleware {
       else logger.info(entry, 'request');
     }
   };
+}
+
+/**
+ * The route pattern rather than the path when a router matched: paths such
+ * as /account/nieuw-wachtwoord/<token> carry single-use secrets.
+ */
+function loggedPath(ctx: Context): string {
+  return (ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path;
 }
 
 /**

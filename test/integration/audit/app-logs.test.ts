@@ -1,18 +1,45 @@
 /**
  * Application logs never carry secrets or identities: a full login, a
- * failed one and a token refresh are logged at trace level and searched for
+ * failed one, a token refresh, a handover, a password reset and sync runs
+ * (a good dump and a faulty one) are logged at trace level and searched for
  * every forbidden value.
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { createLogger, REDACTED_PATHS } from '../../../src/http/logger.js';
 import type { Db } from '../../../src/store/db.js';
 import { freshDb } from '../../helpers/db.js';
+import { adminOf, insertChild, linkIn, readOutbox, tempDir } from '../../helpers/accounts.js';
 import { insertPupil } from '../../helpers/factories.js';
+import { UserAgent } from '../../helpers/user-agent.js';
 import { login, relyingParty } from '../../helpers/relying-party.js';
 import { startServer } from '../../helpers/server.js';
-import { CLIENTS, NOW, PASSWORD, PUPILS } from '../oidc/login-flow.config.js';
+import { CLIENTS, NOW, PASSWORD, PUPILS, SCHOOL_A } from '../oidc/login-flow.config.js';
+
+const DUMPS = 'test/fixtures/dumps';
+
+/** INSZ numbers and full names of a dump: none may reach a log line. */
+function identitiesIn(file: string): string[] {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  const columns = (header ?? '').split(',');
+  const at = (row: string[], name: string) => row[columns.indexOf(name)] ?? '';
+  return rows.flatMap((line) => {
+    const row = line.split(',');
+    const insz = at(row, 'insz');
+    return [...(insz ? [insz] : []), `${at(row, 'given_name')} ${at(row, 'family_name')}`];
+  });
+}
+
+function expectNoLeaks(lines: string[], forbidden: string[]) {
+  for (const value of forbidden) {
+    const leaks = lines.filter((line) => line.includes(value));
+    expect(leaks, `log lines containing a forbidden value`).to.deep.equal([]);
+  }
+}
 
 function capture() {
   const lines: string[] = [];
@@ -42,7 +69,7 @@ describe('application logs', function () {
     expect(lines[0]).not.to.contain('p4ss');
     expect(lines[0]).not.to.contain('12050400101');
     expect(lines[0]).not.to.contain('Sam');
-    expect(REDACTED_PATHS).to.include.members(['password', 'insz', 'token', 'code']);
+    expect(REDACTED_PATHS).to.include.members(['password', 'insz', 'token']);
   });
 
   it('hold no password, token, code, INSZ or name after real logins', async function () {
@@ -78,9 +105,87 @@ describe('application logs', function () {
 
     expect(lines.length).to.be.greaterThan(8);
     expect(lines.some((line) => line.includes('"/token"'))).to.equal(true);
-    for (const value of forbidden) {
-      const leaks = lines.filter((line) => line.includes(value));
-      expect(leaks, `log lines containing a forbidden value`).to.deep.equal([]);
+    expectNoLeaks(lines, forbidden);
+  });
+
+  it('hold no link, password or name after a handover and a password reset', async function () {
+    const { lines, logger } = capture();
+    const outbox = tempDir('outbox');
+    const server = await startServer({
+      db,
+      clients: CLIENTS,
+      clock: () => NOW,
+      logger,
+      config: { keysDir: tempDir('keys'), mail: { outboxDir: outbox } },
+    });
+    const forbidden = ['Yasmine Hermans', 'eigen-zin-voor-de-test', 'tweede-zin-voor-de-test'];
+
+    try {
+      const admin = adminOf(SCHOOL_A);
+      const pupilId = await insertChild(db, {
+        givenName: 'Yasmine',
+        familyName: 'Hermans',
+        birthDate: '2011-02-03',
+        enrolments: [{ institution: SCHOOL_A, kind: 'secundair', group: '3A' }],
+      });
+      const { username, password } = await server.app.accounts.admin.createAccount(admin, pupilId);
+      forbidden.push(password as string);
+
+      await server.app.accounts.admin.startHandover(admin, pupilId, 'yasmine@example.org');
+      const handover = linkIn(readOutbox(outbox)[0] as ReturnType<typeof readOutbox>[number]);
+      const browser = new UserAgent('http://127.0.0.1:9/');
+      const form = await browser.open(handover);
+      const taken = await browser.submit(form, '/account/overdracht/', {
+        new_password: 'eigen-zin-voor-de-test',
+        repeat_password: 'eigen-zin-voor-de-test',
+      });
+      expect(taken.html).to.contain('Je beheert je account nu zelf');
+
+      const forgot = await browser.open(`${server.issuer}/account/wachtwoord-vergeten`);
+      await browser.submit(forgot, '/wachtwoord-vergeten', { identifier: username });
+      await server.app.accounts.self.drain();
+      const mails = readOutbox(outbox);
+      const reset = linkIn(mails.at(-1) as ReturnType<typeof readOutbox>[number]);
+      const resetForm = await browser.open(reset);
+      const done = await browser.submit(resetForm, '/account/nieuw-wachtwoord/', {
+        new_password: 'tweede-zin-voor-de-test',
+        repeat_password: 'tweede-zin-voor-de-test',
+      });
+      expect(done.html).to.contain('Je nieuwe wachtwoord is ingesteld');
+
+      forbidden.push(
+        ...[handover, reset].map((link) => new URL(link).pathname.split('/').pop() as string),
+      );
+    } finally {
+      await server.close();
     }
+
+    expect(lines.some((line) => line.includes('"/account/nieuw-wachtwoord/:'))).to.equal(true);
+    expect(lines.some((line) => line.includes('"/account/wachtwoord-vergeten"'))).to.equal(true);
+    expectNoLeaks(lines, forbidden);
+  });
+
+  it('hold no INSZ or name after sync runs, a good dump and a faulty one', function () {
+    this.timeout(60_000);
+    const dir = tempDir('sync-logs');
+    const run = (dump: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sync', dump], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          LEERID_DATABASE_URL: `sqlite:${join(dir, 'leerid.sqlite')}`,
+          LEERID_KEYS_DIR: join(dir, 'keys'),
+          LEERID_LOG_LEVEL: 'trace',
+        },
+      });
+
+    const good = `${DUMPS}/valid/night-1.csv`;
+    const faulty = `${DUMPS}/invalid/insz-check-digits.csv`;
+    const outputs = [run(good), run(faulty)];
+    expect(outputs.map((output) => output.status)).to.deep.equal([0, 1]);
+
+    const lines = outputs.flatMap((output) => `${output.stdout}\n${output.stderr}`.split('\n'));
+    expect(lines.join('\n')).to.contain('row.insz');
+    expectNoLeaks(lines, [...identitiesIn(good), ...identitiesIn(faulty)]);
   });
 });

@@ -3,6 +3,10 @@
  * pinpoints every kind of tampering done in the database, exports filter,
  * and purging old days leaves a log that still verifies.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
@@ -16,7 +20,7 @@ import {
   type LogFilter,
   type PrivacyEvent,
 } from '../../../src/audit/index.js';
-import type { Db } from '../../../src/store/db.js';
+import { createDb, type Db } from '../../../src/store/db.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { login, relyingParty } from '../../helpers/relying-party.js';
@@ -102,6 +106,35 @@ describe('privacy log', function () {
         expect(JSON.stringify(rows)).not.to.contain('Vandenbroeck');
       } finally {
         await server.close();
+      }
+    });
+  });
+
+  describe('sync runs', function () {
+    it('records each applied run, with counts and no personal data', async function () {
+      this.timeout(60_000);
+      const dir = mkdtempSync(join(tmpdir(), 'leerid-sync-log-'));
+      const url = `sqlite:${join(dir, 'leerid.sqlite')}`;
+      const sync = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sync', ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, LEERID_DATABASE_URL: url, LEERID_KEYS_DIR: join(dir, 'keys') },
+        });
+
+      expect(sync('test/fixtures/dumps/valid/night-1.csv').status).to.equal(0);
+      expect(sync('--dry-run', '--force', 'test/fixtures/dumps/valid/night-2.csv').status).to.equal(0);
+
+      const db = createDb(url);
+      try {
+        const rows = await db('privacy_log').where({ kind: 'sync.run' });
+        expect(rows).to.have.length(1);
+        expect(rows[0]).to.include({ actor_type: 'system', actor: 'leerid', pupil_id: null });
+        const data = JSON.parse(rows[0].data);
+        expect(data.file).to.equal('night-1.csv');
+        expect(data.pupils.new).to.be.greaterThan(0);
+        expect(rows[0].data).not.to.match(/Janssens|[0-9]{11}/);
+      } finally {
+        await db.destroy();
       }
     });
   });
