@@ -270,7 +270,7 @@ describe('admin console and pupil pages in Chromium', function () {
     expect(platforms).to.contain('Platform A');
     expect(platforms).to.contain('je school en klas');
     const school = await pupil.locator('table[aria-labelledby=school]').textContent();
-    expect(school).to.contain('account.handover_started');
+    expect(school).to.contain('overdracht naar jou gestart');
     await check(pupil, 'privacy-overview');
     await context.close();
   });

@@ -114,7 +114,9 @@ function platformRow(line: DisclosureLine, d: DisclosureTexts, deps: DisclosureP
     when: when(line),
     who: deps.clientName(line.recipient),
     what: claims.map((claim) => d.claims[claim] ?? claim).join(', '),
-    why: line.legalBasis ? `${line.purpose} (${d.legalBasis}: ${line.legalBasis})` : line.purpose,
+    why: line.legalBasis
+      ? `${purposeText(line.purpose, d)} (${d.legalBasis}: ${line.legalBasis})`
+      : purposeText(line.purpose, d),
   };
 }
 
@@ -124,6 +126,13 @@ function schoolRow(line: DisclosureLine, d: DisclosureTexts) {
     when: when(line),
     who: d.yourSchool,
     what: fields.map((field) => d.fields[field] ?? field).join(', '),
-    why: line.purpose,
+    why: purposeText(line.purpose, d),
   };
+}
+
+/** The purpose in the pupil's words; "<action>: shown" is what that action showed. */
+function purposeText(purpose: string, d: DisclosureTexts): string {
+  const [action, shown] = purpose.split(': ');
+  const text = d.purposes[action ?? ''] ?? purpose;
+  return shown === 'shown' ? `${text}, ${d.shown}` : text;
 }
