@@ -145,6 +145,7 @@ async function execute(
       runId,
       file: source,
       checksum: reader.stats.checksum,
+      bytes: reader.stats.size,
       outcome: options.dryRun ? 'dry-run' : 'applied',
       forced: Boolean(options.force),
       today,

@@ -6,6 +6,8 @@ export interface SyncReport {
   runId: number;
   file: string;
   checksum: string;
+  /** Size of the file as stored, in bytes. */
+  bytes: number;
   outcome: SyncOutcome;
   forced: boolean;
   today: string;

@@ -48,6 +48,7 @@ export async function finishRun(db: Db, id: number, report: SyncReport): Promise
     .update({
       outcome: report.outcome,
       checksum: report.checksum,
+      size: report.bytes,
       finished_at: Date.now(),
       rows: report.rows,
       counts: JSON.stringify({

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { statSync } from 'node:fs';
 import type { Db } from '../../../src/store/db.js';
 import { DumpRowsError, runSync, type SyncReport } from '../../../src/sync/index.js';
 import { freshDb } from '../../helpers/db.js';
@@ -158,6 +159,7 @@ describe('sync: applying dumps', () => {
     const run = await db('sync_runs').where({ id: report.runId }).first();
     expect(run).to.deep.include({ outcome: 'applied', rows: 6, file: dump('valid/night-1.csv') });
     expect(run.checksum).to.equal(report.checksum);
+    expect(Number(run.size)).to.equal(statSync(dump('valid/night-1.csv')).size);
     expect(run.finished_at).to.be.at.least(run.started_at);
     expect(JSON.parse(run.counts).pupils.new).to.equal(5);
   });
