@@ -107,6 +107,7 @@ function createParser(mapping: ColumnMapping): Parser {
 class RowCounter {
   private positions: number[] | undefined;
   private width = 0;
+  private inOrder = false;
   private nextLine = 1;
 
   constructor(private readonly mapping: ColumnMapping) {}
@@ -119,9 +120,14 @@ class RowCounter {
     if (!this.positions) {
       this.positions = resolveHeader(raw, this.mapping);
       this.width = raw.length;
+      this.inOrder =
+        raw.length === DUMP_COLUMNS.length && this.positions.every((at, i) => at === i);
       return null;
     }
-    return { line, values: pick(raw, this.positions), columnsOk: raw.length === this.width };
+    // Our own header order and width: the parsed row is already the record.
+    const columnsOk = raw.length === this.width;
+    const values = this.inOrder && columnsOk ? raw : pick(raw, this.positions);
+    return { line, values, columnsOk };
   }
 }
 

@@ -285,6 +285,10 @@ describe('sync: faulty dumps change nothing', () => {
     try {
       const error = await failureOf(runSync(fresh, dump('invalid/short-row.csv'), syncOptions()));
       expect((error as DumpRowsError).faults[0]).to.deep.include({ line: 7, code: 'row.columns' });
+      const three = await failureOf(
+        runSync(fresh, dump('invalid/three-fields.csv'), syncOptions()),
+      );
+      expect((three as DumpRowsError).faults[0]).to.deep.include({ line: 2, code: 'row.columns' });
       expect(await fresh('pupils').count('* as n')).to.deep.equal([{ n: 0 }]);
     } finally {
       await fresh.destroy();
