@@ -101,7 +101,8 @@ function child(step: string, backend: string, url: string, file: string): StepRe
   );
   const result = { ...(JSON.parse(out.trim().split('\n').pop() as string) as StepResult), backend };
   log(
-    `  ${seconds(result.ms)}, peak RSS ${result.peakRssMb} MB, CPU ${result.nodeCpu.toFixed(1)} s ` +
+    `  ${seconds(result.ms)}, peak RSS ${result.peakRssMb} MB, ` +
+      `CPU ${result.nodeCpu.toFixed(1)} s ` +
       `+ db ${result.dbCpu.toFixed(1)} s, load ${result.load.toFixed(1)}: ${result.summary}`,
   );
   return result;

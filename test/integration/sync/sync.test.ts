@@ -329,7 +329,7 @@ describe('sync: skipping pupils whose rows did not change', () => {
     }
   }
 
-  it('ends what a dump in another row order added, when the pupil looks unchanged again', async () => {
+  it('ends what an ungrouped night added once the pupil looks unchanged again', async () => {
     // night-2-apart has D1's two rows apart (the slower path, no dump hashes);
     // night-2-together has the same rows grouped (the fast path).
     const apart = await replay([
