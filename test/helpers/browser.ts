@@ -22,6 +22,8 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // Containers often have a tiny /dev/shm; Chromium then crashes on big pages.
+  '--disable-dev-shm-usage',
 ];
 
 export function requireChromium(suite: Mocha.Context): void {
