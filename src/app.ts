@@ -24,7 +24,7 @@ import {
 } from './oidc/clients.js';
 import { createInteractionRouter } from './oidc/interactions.js';
 import { loadKeys, type KeyMaterial } from './oidc/keys.js';
-import { createProvider } from './oidc/provider.js';
+import { checkClientMetadata, clientMetadataOf, createProvider } from './oidc/provider.js';
 import { createServices, type Services } from './services.js';
 import { createUpstreamRouter } from './upstream/router.js';
 import type { Db } from './store/db.js';
@@ -114,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys,
     adapter: createAdapterFactory({ db, redis }),
   });
+  await checkClientMetadata(provider, clientMetadataOf(clients, apiCallers), config.clientsFile);
   provider.proxy = new URL(config.issuer).protocol === 'https:';
   watchProviderErrors(provider);
   countTokens(provider);

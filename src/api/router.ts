@@ -49,7 +49,9 @@ export async function createApiMiddleware(options: ApiOptions): Promise<Middlewa
     quick: true,
   });
 
-  api.registerSecurityHandler('clientCredentials', async (_c: OperationContext, ctx: Context) => {
+  api.registerSecurityHandler('clientCredentials', async (c: OperationContext, ctx: Context) => {
+    // The request log shows the operation's path pattern, never a pupil id.
+    (ctx as { _matchedRoute?: string })._matchedRoute = `${API_ROOT}${c.operation.path}`;
     const caller = await authenticateCaller(ctx, provider, callers);
     await limitRate(ctx, kv, caller);
     return caller;

@@ -26,7 +26,7 @@ export function securityHeaders(): Middleware {
 export function requestLog(logger: Logger): Middleware {
   return async (ctx, next) => {
     const started = performance.now();
-    const id = ctx.get('x-request-id') || randomUUID();
+    const id = requestIdOf(ctx);
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
     try {
@@ -47,10 +47,23 @@ export function requestLog(logger: Logger): Middleware {
 
 /**
  * The route pattern rather than the path when a router matched: paths such
- * as /account/nieuw-wachtwoord/<token> carry single-use secrets.
+ * as /account/nieuw-wachtwoord/<token> carry single-use secrets. A path no
+ * router matched is logged with its long or number-bearing segments masked,
+ * as they may be tokens or national numbers.
  */
 function loggedPath(ctx: Context): string {
-  return (ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path;
+  const matched = (ctx as { _matchedRoute?: string })._matchedRoute;
+  if (matched) return matched;
+  return ctx.path
+    .split('/')
+    .map((segment) => (segment.length > 24 || /\d{6}/.test(segment) ? '…' : segment))
+    .join('/');
+}
+
+/** A caller's request id is kept only when it is short and plain. */
+function requestIdOf(ctx: Context): string {
+  const given = ctx.get('x-request-id');
+  return /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
 /**

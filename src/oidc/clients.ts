@@ -15,6 +15,12 @@ const institutionNumber = z.string().regex(/^\d{1,10}$/, 'must be digits only');
 
 const clientId = z.string().regex(/^[A-Za-z0-9._:-]{3,120}$/);
 
+/** Redirect URIs are matched exactly (RFC 6749 §3.1.2): no patterns, no fragments. */
+const redirectUri = z
+  .url()
+  .refine((uri) => !uri.includes('*'), 'no wildcards: list every URI exactly')
+  .refine((uri) => !uri.includes('#'), 'must not contain a fragment');
+
 const publicJwk = z
   .object({ kty: z.string(), kid: z.string().optional() })
   .passthrough()
@@ -49,8 +55,8 @@ const clientSchema = z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/)
       .optional(),
-    redirect_uris: z.array(z.url()).min(1),
-    post_logout_redirect_uris: z.array(z.url()).default([]),
+    redirect_uris: z.array(redirectUri).min(1),
+    post_logout_redirect_uris: z.array(redirectUri).default([]),
     institutions: z.array(institutionNumber).default([]),
     scopes: z.array(z.enum(SCOPES)).min(1).default(['openid', 'profile', 'leerid']),
     inszLegalBasis: z.string().min(5, 'must cite the decree that allows INSZ').optional(),

@@ -12,6 +12,7 @@ import { API_SCOPES, type ApiCallerRegistration, type ClientRegistration } from 
 import { CLAIMS_BY_SCOPE, buildClaims, type PupilClaims } from './claims.js';
 import type { PrivacyEvent } from '../audit/entry.js';
 import type { KeyMaterial } from './keys.js';
+import { LeerIdError } from '../errors/index.js';
 import type { Services } from '../services.js';
 import { classDeviceCheck } from '../accounts/http/class-device.js';
 import { renderPage } from '../http/views.js';
@@ -33,7 +34,7 @@ export function createProvider(options: ProviderOptions): Provider {
 
   const configuration: Configuration = {
     adapter,
-    clients: [...clients.map(toClientMetadata), ...apiCallers.map(toApiCallerMetadata)],
+    clients: clientMetadataOf(clients, apiCallers),
     jwks: keys.jwks as Configuration['jwks'],
     cookies: { keys: keys.cookieKeys },
     scopes: [...new Set(['openid', 'offline_access', 'profile', 'leerid', ...API_SCOPES])],
@@ -134,6 +135,40 @@ function disclosureEvent(
 
 function ownTokensOnly(_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) {
   return token.clientId === client.clientId;
+}
+
+/** The registrations as oidc-provider's client metadata. */
+export function clientMetadataOf(
+  clients: ClientRegistration[],
+  apiCallers: ApiCallerRegistration[] = [],
+) {
+  return [...clients.map(toClientMetadata), ...apiCallers.map(toApiCallerMetadata)];
+}
+
+/**
+ * Runs oidc-provider's own client validation at start, so that a registration
+ * it would refuse (a redirect URI it does not accept, say) stops the service
+ * with the client and the problem named, instead of failing each login later.
+ */
+export async function checkClientMetadata(
+  provider: Provider,
+  metadata: ReturnType<typeof clientMetadataOf>,
+  file: string,
+): Promise<void> {
+  for (const client of metadata) {
+    try {
+      await provider.Client.validate(client as never);
+    } catch (error) {
+      const { error_description: description, message } = error as {
+        error_description?: string;
+        message: string;
+      };
+      throw new LeerIdError(
+        'clients.invalid',
+        `${file}: client "${client.client_id}": ${description ?? message}`,
+      );
+    }
+  }
 }
 
 /** An API caller authenticates with private_key_jwt and has no browser flow. */

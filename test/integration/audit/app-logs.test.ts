@@ -108,6 +108,24 @@ describe('application logs', function () {
     expectNoLeaks(lines, forbidden);
   });
 
+  it('mask ids in paths no route names, and refuse odd request ids', async function () {
+    const { lines, logger } = capture();
+    const server = await startServer({ db, clients: CLIENTS, clock: () => NOW, logger });
+    try {
+      const headers = {
+        authorization: 'Bearer garbage',
+        'x-request-id': 'evil <script> request id',
+      };
+      await fetch(`${server.issuer}/api/v1/pupils/${PUPILS.twoSchools.insz}`, { headers });
+      await fetch(`${server.issuer}/nergens/${PUPILS.twoSchools.insz}/meer`);
+    } finally {
+      await server.close();
+    }
+    expect(lines.some((line) => line.includes('"/api/v1/pupils/{id}"'))).to.equal(true);
+    expect(lines.some((line) => line.includes('"/nergens/…/meer"'))).to.equal(true);
+    expectNoLeaks(lines, [PUPILS.twoSchools.insz, 'evil']);
+  });
+
   it('hold no link, password or name after a handover and a password reset', async function () {
     const { lines, logger } = capture();
     const outbox = tempDir('outbox');

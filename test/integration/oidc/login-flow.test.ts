@@ -11,14 +11,7 @@ import { insertPupil } from '../../helpers/factories.js';
 import { login, relyingParty, REDIRECT_URI } from '../../helpers/relying-party.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 import { UserAgent } from '../../helpers/user-agent.js';
-import {
-  CLIENTS,
-  NOW,
-  PASSWORD,
-  PUPILS,
-  SCHOOL_A,
-  SCHOOL_B,
-} from './login-flow.config.js';
+import { CLIENTS, NOW, PASSWORD, PUPILS, SCHOOL_A, SCHOOL_B } from './login-flow.config.js';
 
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'auth_time', 'at_hash', 'sid', 'azp'];
 
@@ -103,8 +96,9 @@ describe('login flow with openid-client', function () {
     const asked = await signIn('platform-insz', 'openid leerid insz', PUPILS.twoSchools.username);
     const withInsz = (await asked.finish(asked.landing)).claims();
     expect(withInsz?.insz).to.equal(PUPILS.twoSchools.insz);
-    expect((withInsz?.enrolments as { institution_number: string }[]).map((e) => e.institution_number))
-      .to.deep.equal([SCHOOL_A, SCHOOL_B]);
+    expect(
+      (withInsz?.enrolments as { institution_number: string }[]).map((e) => e.institution_number),
+    ).to.deep.equal([SCHOOL_A, SCHOOL_B]);
 
     const notAsked = await signIn('platform-insz', 'openid leerid', PUPILS.twoSchools.username);
     const tokens = await notAsked.finish(notAsked.landing);
@@ -180,7 +174,9 @@ describe('login flow with openid-client', function () {
     for (const answer of [wrongPassword, unknownUser]) {
       expect(answer.status).to.equal(401);
       expect(answer.html).to.contain('name="password"');
-      expect(answer.html).to.contain('Deze combinatie van gebruikersnaam en wachtwoord klopt niet.');
+      expect(answer.html).to.contain(
+        'Deze combinatie van gebruikersnaam en wachtwoord klopt niet.',
+      );
     }
   });
 
@@ -216,5 +212,25 @@ describe('login flow with openid-client', function () {
     await oidc.tokenRevocation(rp.config, refreshToken);
     const revoked = await oidc.tokenIntrospection(rp.config, refreshToken);
     expect(revoked.active).to.equal(false);
+  });
+});
+
+describe('client registrations checked by oidc-provider at start', function () {
+  it('stops the start for a redirect URI the library would refuse, naming the client', async function () {
+    const db = await freshDb();
+    try {
+      const broken = {
+        ...CLIENTS[0],
+        client_id: 'broken-platform',
+        redirect_uris: ['javascript:alert(1)'],
+      };
+      const error = await startServer({ db, clients: [broken as (typeof CLIENTS)[number]] }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).to.have.property('code', 'clients.invalid');
+      expect((error as Error).message).to.match(/client "broken-platform": redirect_uris/);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -44,6 +44,8 @@ describe('client registrations file', function () {
     ['a missing redirect_uris', { redirect_uris: undefined }, /field redirect_uris/],
     ['a malformed redirect URI', { redirect_uris: ['not a url'] }, /field redirect_uris\.0/],
     ['a short secret', { client_secret: 'short' }, /field client_secret: must be at least 32/],
+    ['a wildcard redirect URI', { redirect_uris: ['https://x.example/*'] }, /no wildcards/],
+    ['a redirect URI with a fragment', { redirect_uris: ['https://x.example/#a'] }, /fragment/],
     ['an unknown scope', { scopes: ['openid', 'email'] }, /field scopes\.1/],
     ['scope insz without a legal basis', { scopes: ['openid', 'insz'] }, /field inszLegalBasis/],
     ['scopes without openid', { scopes: ['profile'] }, /field scopes: must include openid/],
