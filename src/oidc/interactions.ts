@@ -16,9 +16,7 @@ import { upstreamLoginOptions, type UpstreamLoginOption } from '../upstream/logi
 
 /** Why a login is refused: the access rule's reasons, and those of upstream logins. */
 export type Refusal =
-  | Extract<AccessDecision, { allowed: false }>['reason']
-  | 'unknown_person'
-  | 'not_a_pupil';
+  Extract<AccessDecision, { allowed: false }>['reason'] | 'unknown_person' | 'not_a_pupil';
 
 const REFUSAL_TEXT: Record<Refusal, string> = {
   no_current_enrolment: 'Je bent op dit moment in geen enkele school ingeschreven.',
