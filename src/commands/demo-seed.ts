@@ -40,6 +40,7 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoLogin[]> {
       timezone: config.timezone,
       maxEndedShare: config.sync.maxEndedShare,
       minSizeRatio: config.sync.minSizeRatio,
+      usernameScheme: config.accounts.usernameScheme,
     });
   }
 

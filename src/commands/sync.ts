@@ -36,6 +36,7 @@ export async function run(args: string[]): Promise<number> {
       maxEndedShare: config.sync.maxEndedShare,
       minSizeRatio: config.sync.minSizeRatio,
       mappingFile: config.sync.mappingFile,
+      usernameScheme: config.accounts.usernameScheme,
       onProgress: progress.onProgress,
     });
     progress.done();

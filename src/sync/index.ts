@@ -24,6 +24,7 @@ import { openDump, type DumpReader } from './dump-reader.js';
 import { assertPlausible, evaluateGuards } from './guards.js';
 import { acquireSyncLock } from './lock.js';
 import { loadColumnMapping, type ColumnMapping } from './mapping.js';
+import type { UsernameScheme } from '../accounts/usernames.js';
 import type { SyncReport } from './report.js';
 import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
 import { DumpRowsError, FaultList } from './row-faults.js';
@@ -31,7 +32,7 @@ import { PupilRuns } from './pupil-runs.js';
 import { openSession, type SyncSession } from './session.js';
 import { createStage } from './stage.js';
 import { failRun, finishRun, previousAppliedRows, startRun } from './sync-runs.js';
-import { validateRow } from './validate-row.js';
+import { validateRow, type RowRules } from './validate-row.js';
 
 export type { SyncReport } from './report.js';
 export { formatReport } from './report.js';
@@ -57,6 +58,8 @@ export interface SyncOptions {
   maxEndedShare: number;
   minSizeRatio: number;
   mappingFile?: string;
+  /** How new accounts' usernames are made; default given.family. */
+  usernameScheme?: UsernameScheme;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -114,7 +117,8 @@ async function execute(
     await tuneSession(session);
     await session.begin();
 
-    const rows = await stageDump(session, reader, today, progress);
+    const rules = { today, usernameScheme: options.usernameScheme ?? 'given.family' };
+    const rows = await stageDump(session, reader, rules, progress);
     progress({ phase: 'check', rows: rows.count });
     await checkAcrossRows(session, today, rows.faults, rows.grouped);
 
@@ -190,17 +194,18 @@ async function execute(
 async function stageDump(
   session: SyncSession,
   reader: DumpReader,
-  today: string,
+  rules: RowRules,
   progress: (event: ProgressEvent) => void,
 ) {
   const stage = await createStage(session);
   const faults = new FaultList();
-  const rules = { today };
   // Faults found per pupil count only if the dump proves grouped; otherwise
   // the set-based checks find them (and would find them twice).
   const runFaults = new FaultList();
   // A row takes 60 bytes at the very least: an upper bound on the pupils.
-  const runs = new PupilRuns(reader.stats.size / 60, today, runFaults, (row) => stage.push(row));
+  const runs = new PupilRuns(reader.stats.size / 60, rules.today, runFaults, (row) =>
+    stage.push(row),
+  );
   let count = 0;
 
   try {

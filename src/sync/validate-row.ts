@@ -9,7 +9,7 @@ import { DUMP_COLUMNS, GENDERS, KINDS_OF_EDUCATION, type DumpColumn } from './co
 import type { DumpRecord } from './dump-reader.js';
 import { isValidInsz, normaliseInsz } from './insz.js';
 import type { FaultList } from './row-faults.js';
-import { usernameBase } from './username.js';
+import { usernameBase, type UsernameScheme } from '../accounts/usernames.js';
 
 export interface StagedRow {
   line: number;
@@ -77,6 +77,8 @@ function trim(value: string): string {
 export interface RowRules {
   /** 'YYYY-MM-DD': birth dates after it are refused. */
   today: string;
+  /** How new accounts' usernames are made (config accounts.usernameScheme). */
+  usernameScheme: UsernameScheme;
 }
 
 /**
@@ -107,7 +109,7 @@ export function validateRow(
   }
   checkFormats(v, line, rules.today, faults);
 
-  return faults.total > before ? null : stage(line, v);
+  return faults.total > before ? null : stage(line, v, rules.usernameScheme);
 }
 
 function checkFormats(v: string[], line: number, today: string, faults: FaultList): void {
@@ -150,7 +152,7 @@ function checkFormats(v: string[], line: number, today: string, faults: FaultLis
   }
 }
 
-function stage(line: number, v: string[]): StagedRow {
+function stage(line: number, v: string[], scheme: UsernameScheme): StagedRow {
   const insz = v[I.insz] ? normaliseInsz(v[I.insz] as string) : null;
   const familyName = v[I.family_name] as string;
   const givenName = v[I.given_name] as string;
@@ -188,7 +190,7 @@ function stage(line: number, v: string[]): StagedRow {
         sep +
         endDate,
     ),
-    usernameBase: usernameBase(givenName, familyName),
+    usernameBase: usernameBase(givenName, familyName, scheme),
     pupilFirst: 0,
     pupilHasCurrent: 0,
     runHash: null,

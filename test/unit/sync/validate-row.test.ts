@@ -25,11 +25,29 @@ function check(changes: Record<string, string>, columnsOk = true) {
   const row = { ...GOOD, ...changes };
   const faults = new FaultList();
   const values = DUMP_COLUMNS.map((c) => row[c] as string);
-  const staged = validateRow({ line: 7, values, columnsOk }, { today: '2026-12-03' }, faults);
+  const staged = validateRow(
+    { line: 7, values, columnsOk },
+    { today: '2026-12-03', usernameScheme: 'given.family' },
+    faults,
+  );
   return { staged, faults: faults.sorted().map((f) => `${f.line}:${f.code}:${f.column ?? ''}`) };
 }
 
 describe('validateRow', () => {
+  it('makes the username base by the configured scheme, never from the INSZ', () => {
+    const base = (usernameScheme: 'given.family' | 'given.f' | 'givenfamily') => {
+      const values = DUMP_COLUMNS.map((c) => GOOD[c] as string);
+      const rules = { today: '2026-12-03', usernameScheme };
+      return validateRow({ line: 7, values, columnsOk: true }, rules, new FaultList())
+        ?.usernameBase;
+    };
+    expect([base('given.family'), base('given.f'), base('givenfamily')]).to.deep.equal([
+      `${ascii(GOOD.given_name)}.${ascii(GOOD.family_name)}`,
+      `${ascii(GOOD.given_name)}.${ascii(GOOD.family_name).slice(0, 1)}`,
+      `${ascii(GOOD.given_name)}${ascii(GOOD.family_name)}`,
+    ]);
+  });
+
   it('stages a good row with trimmed values, hashes and a username base', () => {
     const { staged, faults } = check({ family_name: ' Van den Broeck ', given_name: 'Zoë' });
     expect(faults).to.deep.equal([]);
@@ -87,3 +105,10 @@ describe('validateRow', () => {
     expect(check({}, false).faults).to.deep.equal(['7:row.columns:']);
   });
 });
+
+function ascii(name: string | undefined): string {
+  return (name ?? '')
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
