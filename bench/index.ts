@@ -118,16 +118,23 @@ async function main() {
     }),
   );
 
-  log('refresh-token grants, 1 node ...');
-  await results.measure(() =>
-    benchRefresh({
-      nodes: one,
-      usernames: dataset.usernames,
-      seconds: SECONDS,
-      inFlight: 16,
-      cpuSeconds: cpuOfNodes,
-    }),
-  );
+  for (const [clientId, label, usernames] of [
+    [BENCH_CLIENT.client_id, `platform of all ${dataset.schools} schools`, dataset.usernames],
+    [SMALL_CLIENT_ID, 'platform of 100 schools', dataset.smallUsernames],
+  ] as const) {
+    log(`refresh-token grants, 1 node, ${label} ...`);
+    await results.measure(() =>
+      benchRefresh({
+        label: `refresh-token grants, 1 node, ${label}`,
+        nodes: one,
+        usernames,
+        seconds: SECONDS,
+        inFlight: 16,
+        cpuSeconds: cpuOfNodes,
+        clientId,
+      }),
+    );
+  }
 
   nodes.push(await startNode(portB, env));
   log('login flows, 2 nodes ...');
@@ -162,7 +169,7 @@ function print() {
   const rawRate = Math.max(...byLabel('raw argon2id').map((r) => summarize(r).rate));
   const login1 = Math.max(...byLabel('login flows, 1 node').map((r) => summarize(r).rate));
   const login2 = summarize(byLabel('login flows, 2 nodes')[0] as RunResult).rate;
-  const refresh = summarize(byLabel('refresh-token')[0] as RunResult);
+  const refresh = byLabel('refresh-token').map((r) => ({ label: r.label, ...summarize(r) }));
   const enrichment = byLabel('enrichment').map((r) => ({ label: r.label, ...summarize(r) }));
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
@@ -179,9 +186,12 @@ function print() {
     `  login flows >= 80% of raw argon2id (${rawRate.toFixed(1)}/s): 1 node ` +
       `${pct(login1 / rawRate)}, 2 nodes ${pct(login2 / rawRate)} -> ` +
       verdict(Math.max(login1, login2) >= 0.8 * rawRate),
-    `  refresh grants >= 500/s per core: ${(refresh.rate / CORES).toFixed(0)}/s per core of ` +
-      `the machine, ${refresh.perCpuSecond?.toFixed(0)} per CPU-second of the node -> ` +
-      verdict((refresh.perCpuSecond ?? 0) >= 500),
+    ...refresh.map(
+      (r) =>
+        `  ${r.label}: >= 500/s per core: ${(r.rate / CORES).toFixed(0)}/s per core of the ` +
+        `machine, ${r.perCpuSecond?.toFixed(0)} per CPU-second of the node -> ` +
+        verdict((r.perCpuSecond ?? 0) >= 500),
+    ),
     ...enrichment.map(
       (e) => `  ${e.label} p99 < 5 ms: ${e.p99.toFixed(2)} ms -> ${verdict(e.p99 < 5)}`,
     ),

@@ -13,10 +13,13 @@ export async function benchRefresh(options: {
   seconds: number;
   inFlight: number;
   cpuSeconds: () => number;
+  clientId: string;
+  label: string;
 }): Promise<RunResult> {
   const pool: string[] = [];
   for (const username of options.usernames.slice(0, 50)) {
-    const tokens = await loginFlow(options.nodes, username, { offline: true });
+    const offline = { offline: true, clientId: options.clientId };
+    const tokens = await loginFlow(options.nodes, username, offline);
     if (!tokens.refresh_token) throw new Error('no refresh token');
     pool.push(tokens.refresh_token);
   }
@@ -24,7 +27,7 @@ export async function benchRefresh(options: {
   let next = 0;
   const grant = async () => {
     next = (next + 1) % pool.length;
-    await refreshGrant(options.nodes, pool[next] as string);
+    await refreshGrant(options.nodes, pool[next] as string, options.clientId);
   };
   await drive(3, options.inFlight, grant);
 
@@ -32,7 +35,7 @@ export async function benchRefresh(options: {
   const run = await drive(options.seconds, options.inFlight, grant);
   const serverCpuSeconds = options.cpuSeconds() - cpuBefore;
   return {
-    label: 'refresh-token grants, 1 node',
+    label: options.label,
     ...run,
     serverCpuSeconds,
     note: `${options.inFlight} in flight`,

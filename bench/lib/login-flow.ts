@@ -64,10 +64,14 @@ export async function loginFlow(
   return JSON.parse(token.body) as Tokens;
 }
 
-export async function refreshGrant(nodes: Nodes, refreshToken: string): Promise<void> {
+export async function refreshGrant(
+  nodes: Nodes,
+  refreshToken: string,
+  clientId = BENCH_CLIENT.client_id,
+): Promise<void> {
   const answer = await new Browser(nodes).send('/token', {
     method: 'POST',
-    headers: { authorization: basic(BENCH_CLIENT.client_id), 'content-type': FORM },
+    headers: { authorization: basic(clientId), 'content-type': FORM },
     body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(refreshToken)}`,
   });
   if (answer.status !== 200) throw new Error(`refresh answered ${answer.status}: ${answer.body}`);
