@@ -16,7 +16,8 @@ export function createAccessPolicy(pupils: PupilStore, links: PlatformLinkStore)
       const current = await pupils.findCurrentEnrolments(pupilId, today);
       if (current.length === 0) return { allowed: false, reason: 'no_current_enrolment' };
 
-      const linked = new Set(await links.findInstitutions(clientId));
+      const schools = [...new Set(current.map((e) => e.institutionNumber))];
+      const linked = new Set(await links.findLinkedAmong(clientId, schools));
       const visible = current.filter((e) => linked.has(e.institutionNumber));
       if (visible.length === 0) return { allowed: false, reason: 'platform_not_linked' };
 

@@ -21,6 +21,26 @@ export function createPlatformLinkStore(db: Db) {
       return rows.map((row) => row.institution_number as string);
     },
 
+    /**
+     * Which of `institutionNumbers` use the platform (same rule as
+     * findInstitutions). The access rule asks this about the pupil's own
+     * schools: a platform used by every school has thousands of links.
+     */
+    async findLinkedAmong(clientId: string, institutionNumbers: string[]): Promise<string[]> {
+      if (institutionNumbers.length === 0) return [];
+      const rows = await db('platform_links as l')
+        .select('l.institution_number')
+        .where('l.client_id', clientId)
+        .whereIn('l.institution_number', institutionNumbers)
+        .whereNotExists(
+          db('platform_opt_outs as o')
+            .select(db.raw('1'))
+            .whereRaw('o.institution_number = l.institution_number')
+            .andWhereRaw('o.client_id = l.client_id'),
+        );
+      return rows.map((row) => row.institution_number as string);
+    },
+
     /** The platforms one school uses (same rule as findInstitutions). */
     async findClientsOf(institutionNumber: string): Promise<string[]> {
       const rows = await db('platform_links as l')
