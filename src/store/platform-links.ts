@@ -6,18 +6,20 @@
 import type { Db } from './db.js';
 
 export function createPlatformLinkStore(db: Db) {
+  /** The opt-out row, if any, of the link row `l`: a link counts only without one. */
+  const optOutOf = () =>
+    db('platform_opt_outs as o')
+      .select(db.raw('1'))
+      .whereRaw('o.institution_number = l.institution_number')
+      .andWhereRaw('o.client_id = l.client_id');
+
   return {
     /** Schools that use the platform: a link row and no opt-out by the school. */
     async findInstitutions(clientId: string): Promise<string[]> {
       const rows = await db('platform_links as l')
         .select('l.institution_number')
         .where('l.client_id', clientId)
-        .whereNotExists(
-          db('platform_opt_outs as o')
-            .select(db.raw('1'))
-            .whereRaw('o.institution_number = l.institution_number')
-            .andWhereRaw('o.client_id = l.client_id'),
-        );
+        .whereNotExists(optOutOf());
       return rows.map((row) => row.institution_number as string);
     },
 
@@ -32,12 +34,7 @@ export function createPlatformLinkStore(db: Db) {
         .select('l.institution_number')
         .where('l.client_id', clientId)
         .whereIn('l.institution_number', institutionNumbers)
-        .whereNotExists(
-          db('platform_opt_outs as o')
-            .select(db.raw('1'))
-            .whereRaw('o.institution_number = l.institution_number')
-            .andWhereRaw('o.client_id = l.client_id'),
-        );
+        .whereNotExists(optOutOf());
       return rows.map((row) => row.institution_number as string);
     },
 
@@ -46,12 +43,7 @@ export function createPlatformLinkStore(db: Db) {
       const rows = await db('platform_links as l')
         .select('l.client_id')
         .where('l.institution_number', institutionNumber)
-        .whereNotExists(
-          db('platform_opt_outs as o')
-            .select(db.raw('1'))
-            .whereRaw('o.institution_number = l.institution_number')
-            .andWhereRaw('o.client_id = l.client_id'),
-        )
+        .whereNotExists(optOutOf())
         .orderBy('l.client_id');
       return rows.map((row) => row.client_id as string);
     },
