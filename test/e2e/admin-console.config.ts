@@ -1,44 +1,10 @@
 /** Schools, platforms and pupils of the browser suite (all synthetic). */
-import type { ClientRegistration } from '../../src/oidc/clients.js';
 import type { ChildSpec } from '../helpers/accounts.js';
+import { SCHOOL_A, SCHOOL_B, since2000, year } from '../integration/admin/admin.config.js';
 
-export const SCHOOL_A = '000101';
-export const SCHOOL_B = '000202';
-
-export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-
-export const CLIENTS: ClientRegistration[] = [
-  {
-    client_id: 'platform-a',
-    client_name: 'Platform A',
-    client_secret: 'secret-of-platform-a-0123456789abcdef',
-    public: false,
-    redirect_uris: [REDIRECT_URI],
-    post_logout_redirect_uris: ['http://127.0.0.1:9/bye'],
-    institutions: [SCHOOL_A, SCHOOL_B],
-    scopes: ['openid', 'profile', 'leerid'],
-  },
-  {
-    client_id: 'platform-b',
-    client_name: 'Platform B',
-    client_secret: 'secret-of-platform-b-0123456789abcdef',
-    public: false,
-    redirect_uris: [REDIRECT_URI],
-    post_logout_redirect_uris: ['http://127.0.0.1:9/bye'],
-    institutions: [],
-    scopes: ['openid', 'profile', 'leerid'],
-  },
-];
-
-const year = new Date().getUTCFullYear();
-/** Enrolments from 2000 on, open-ended: current whatever the machine's date. */
-const since2000 = (institution: string, group: string, kind: string) => ({
-  institution,
-  group,
-  kind,
-  start: '2000-09-01',
-  end: null,
-});
+// The console suites share their schools, platforms and demo administrator.
+export { CLIENTS, DEMO_ADMIN, SCHOOL_A, SCHOOL_B } from '../integration/admin/admin.config.js';
+export { REDIRECT_URI } from '../helpers/relying-party.js';
 
 const primary = (givenName: string, familyName: string): ChildSpec => ({
   givenName,
@@ -74,9 +40,3 @@ export const PUPILS = {
     enrolments: [since2000(SCHOOL_B, '5A', 'lager')],
   },
 } satisfies Record<string, ChildSpec>;
-
-export const DEMO_ADMIN = {
-  username: 'demo-beheerder',
-  password: 'demo-admin-password-for-tests',
-  institutions: [SCHOOL_A],
-};

@@ -29,8 +29,9 @@ export const CLIENTS: ClientRegistration[] = [
   },
 ];
 
-const year = new Date().getUTCFullYear();
-const since2000 = (institution: string, group: string, kind = 'secundair') => ({
+export const year = new Date().getUTCFullYear();
+/** Enrolments from 2000 on, open-ended: current whatever the machine's date. */
+export const since2000 = (institution: string, group: string, kind = 'secundair') => ({
   institution,
   group,
   kind,
