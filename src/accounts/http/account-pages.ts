@@ -225,26 +225,30 @@ function newPasswordFields(t: Texts): FormField[] {
   ];
 }
 
+/** Who the pupil is: username and current password, asked before any change. */
+function signInFields(t: Texts, username: string): FormField[] {
+  return [
+    {
+      name: 'username',
+      label: t.username,
+      type: 'text',
+      autocomplete: 'username',
+      value: username,
+    },
+    {
+      name: 'password',
+      label: t.currentPassword,
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+  ];
+}
+
 function changePage(t: Texts, username = ''): FormPage {
   return {
     title: t.changeTitle,
     action: `${BASE}/wachtwoord`,
-    fields: [
-      {
-        name: 'username',
-        label: t.username,
-        type: 'text',
-        autocomplete: 'username',
-        value: username,
-      },
-      {
-        name: 'password',
-        label: t.currentPassword,
-        type: 'password',
-        autocomplete: 'current-password',
-      },
-      ...newPasswordFields(t),
-    ],
+    fields: [...signInFields(t, username), ...newPasswordFields(t)],
     submit: t.save,
   };
 }
@@ -254,19 +258,7 @@ function recoveryPage(t: Texts, username = '', email = ''): FormPage {
     title: t.recoveryTitle,
     action: `${BASE}/herstel-e-mail`,
     fields: [
-      {
-        name: 'username',
-        label: t.username,
-        type: 'text',
-        autocomplete: 'username',
-        value: username,
-      },
-      {
-        name: 'password',
-        label: t.currentPassword,
-        type: 'password',
-        autocomplete: 'current-password',
-      },
+      ...signInFields(t, username),
       { name: 'email', label: t.email, type: 'email', autocomplete: 'email', value: email },
     ],
     submit: t.send,
