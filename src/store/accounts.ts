@@ -211,10 +211,6 @@ export function createAccountStore(db: Db) {
       await byPupil(pupilId).update({ status, updated_at: now });
     },
 
-    async setPasswordHash(pupilId: string, passwordHash: string, now: number) {
-      await byPupil(pupilId).update({ password_hash: passwordHash, updated_at: now });
-    },
-
     async recordLogin(pupilId: string, now: number) {
       await byPupil(pupilId).update({ last_login_at: now });
     },
