@@ -91,7 +91,20 @@ export async function countPupilConflicts(session: SyncSession): Promise<number>
  * present, not in the dump), gone_enrolments (stored rows of changed or gone
  * pupils that are not in the dump), then the counts of every kind of change.
  */
-export async function diffEnrolments(session: SyncSession, today: string): Promise<DiffCounts> {
+/**
+ * `skipped`: pupils the dump describes exactly as stored, left out of the
+ * staging (triage.ts); the present pupils it does not mention are then
+ * listed in dump_gone rather than found by comparing with stage_pupils.
+ */
+export interface SkippedPupils {
+  count: number;
+}
+
+export async function diffEnrolments(
+  session: SyncSession,
+  today: string,
+  skipped: SkippedPupils | null,
+): Promise<DiffCounts> {
   await createTempTable(
     session,
     'stage_enrolments',
@@ -112,7 +125,7 @@ export async function diffEnrolments(session: SyncSession, today: string): Promi
   );
   await indexForSqlite(session, 'stage_enrolments', ['enrolment_id']);
 
-  await stageGonePupils(session);
+  await (skipped ? stageListedGonePupils(session) : stageGonePupils(session));
   await createTempTable(
     session,
     'gone_enrolments',
@@ -126,7 +139,22 @@ export async function diffEnrolments(session: SyncSession, today: string): Promi
     [today, today],
   );
 
-  return countChanges(session, today);
+  return countChanges(session, today, skipped?.count ?? 0);
+}
+
+/**
+ * Present pupils that the triage did not skip (dump_gone) and that are not
+ * staged either: the dump does not mention them.
+ */
+async function stageListedGonePupils(session: SyncSession): Promise<void> {
+  await createTempTable(
+    session,
+    'gone_pupils',
+    `SELECT p.id FROM pupils p
+       JOIN dump_gone g ON g.discimus_id = p.discimus_id
+      WHERE p.missing_since IS NULL
+        AND NOT EXISTS (SELECT 1 FROM stage_pupils sp WHERE sp.discimus_id = p.discimus_id)`,
+  );
 }
 
 /** Present pupils missing from the dump; the anti-join is skipped when counts rule them out. */
@@ -148,7 +176,11 @@ async function stageGonePupils(session: SyncSession): Promise<void> {
   );
 }
 
-async function countChanges(session: SyncSession, today: string): Promise<DiffCounts> {
+async function countChanges(
+  session: SyncSession,
+  today: string,
+  pupilsSkipped: number,
+): Promise<DiffCounts> {
   const [pupils] = await session.all<Record<string, number | string | null>>(
     `SELECT count(*) AS in_dump,
             sum(is_new) AS new,
@@ -180,7 +212,7 @@ async function countChanges(session: SyncSession, today: string): Promise<DiffCo
   return {
     pupilsBefore,
     pupilsGone,
-    pupilsInDump: n(pupils?.in_dump),
+    pupilsInDump: n(pupils?.in_dump) + pupilsSkipped,
     pupilsNew: n(pupils?.new),
     pupilsChanged: n(pupils?.changed),
     pupilsReturned: n(pupils?.returned),

@@ -1,19 +1,22 @@
 /**
- * Reads a dump as a stream of records: file -> checksum -> gunzip (when the
- * file starts with the gzip magic bytes) -> UTF-8 check -> CSV parser. Never
- * holds more than a few chunks in memory. File-level faults become
+ * Reads a dump: file -> checksum -> gunzip (when the file starts with the
+ * gzip magic bytes) -> UTF-8 check -> scanner, which hands on pupil runs as
+ * raw bytes. Never holds more than a few chunks in memory. Runs that need
+ * their fields are parsed with `toRecords`. File-level faults become
  * LeerIdErrors with a dump.* code.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse, type Parser } from 'csv-parse';
 import { LeerIdError } from '../errors/index.js';
+import { parseCsv } from './csv.js';
 import { DUMP_COLUMNS } from './columns.js';
+import { DumpScanner } from './dump-scanner.js';
 import { resolveHeader, type ColumnMapping } from './mapping.js';
 import { Utf8Check } from './utf8-check.js';
+import { ROW_RULES_VERSION } from './validate-row.js';
 
 /** One data row: its line number in the file and its values in DUMP_COLUMNS order. */
 export interface DumpRecord {
@@ -31,18 +34,37 @@ export interface DumpStats {
   gzip: boolean;
 }
 
-/** Receives rows in batches; a returned promise holds the reader until it settles. */
-export type BatchHandler = (records: DumpRecord[]) => void | Promise<void>;
+/** What the header says about every record: where our columns are. */
+export interface DumpShape {
+  delimiter: string;
+  /** For each of DUMP_COLUMNS, its position in a record (-1: absent). */
+  positions: number[];
+  width: number;
+  /** Our own column order and width: a parsed record needs no reordering. */
+  inOrder: boolean;
+  /**
+   * Header, mapping and row rules in a few characters: the same bytes mean
+   * the same pupil only under the same shape.
+   */
+  fingerprint: string;
+}
+
+export interface DumpSink {
+  begin(shape: DumpShape): void;
+  /** One pupil's adjacent records; `bytes` is valid only during the call. */
+  run(bytes: Buffer, id: string, lines: readonly number[]): void;
+  /** Called after each chunk; a returned promise holds the reader until it settles. */
+  drain(): void | Promise<void>;
+}
 
 export interface DumpReader {
   stats: DumpStats;
-  /** Streams every data row to `onBatch`; resolves after the last one. */
-  read(onBatch: BatchHandler): Promise<void>;
+  /** Streams every pupil run to `sink`; resolves with the number of data rows. */
+  scan(sink: DumpSink): Promise<number>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const CHUNK = 1 << 20;
-const BATCH = 2000;
 
 export async function openDump(path: string, mapping: ColumnMapping): Promise<DumpReader> {
   const size = await fileSize(path);
@@ -51,94 +73,94 @@ export async function openDump(path: string, mapping: ColumnMapping): Promise<Du
   const gzip = await startsWithGzipMagic(path);
   const stats: DumpStats = { size, bytesRead: 0, checksum: '', gzip };
 
-  return { stats, read: (onBatch) => readRecords(path, mapping, stats, onBatch) };
+  return { stats, scan: (sink) => scanDump(path, mapping, stats, sink) };
 }
 
-async function readRecords(
+async function scanDump(
   path: string,
   mapping: ColumnMapping,
   stats: DumpStats,
-  onBatch: BatchHandler,
-): Promise<void> {
-  const hash = createHash('sha256');
+  sink: DumpSink,
+): Promise<number> {
+  const checksum = createHash('sha256');
+  stats.bytesRead = 0;
   const file = createReadStream(path, { highWaterMark: CHUNK });
   file.on('data', (chunk) => {
-    hash.update(chunk as Buffer);
+    checksum.update(chunk as Buffer);
     stats.bytesRead += chunk.length;
   });
 
   const text = stats.gzip ? file.pipe(createGunzip({ chunkSize: CHUNK })) : file;
   const check = new Utf8Check();
-  const parser = createParser(mapping);
-  const counter = new RowCounter(mapping);
-  forwardErrors([file, text, check], parser);
-  text.pipe(check).pipe(parser);
+  forwardErrors([file, text], check);
+  text.pipe(check);
 
-  let rows = 0;
+  const scanner = new DumpScanner(mapping.delimiter, {
+    header(fields, raw) {
+      const shape = shapeOf(fields, raw, mapping);
+      sink.begin(shape);
+      return shape.positions[DUMP_COLUMNS.indexOf('discimus_id')] as number;
+    },
+    run: (bytes, id, lines) => sink.run(bytes, id, lines),
+  });
+
   try {
-    await consume(parser, counter, (records) => {
-      rows += records.length;
-      return onBatch(records);
-    });
+    for await (const chunk of check) {
+      scanner.push(chunk as Buffer);
+      await sink.drain();
+    }
+    if (scanner.lastByte !== 0x0a) {
+      throw new LeerIdError('dump.truncated', `${path} does not end with a line break`);
+    }
+    scanner.end();
+    await sink.drain();
   } catch (error) {
     throw classify(error, path);
   } finally {
     file.destroy();
   }
 
-  if (check.lastByte !== 0x0a) {
-    throw new LeerIdError('dump.truncated', `${path} does not end with a line break`);
-  }
-  if (rows === 0) throw new LeerIdError('dump.empty', `${path} holds no rows`);
-  stats.checksum = hash.digest('hex');
+  if (scanner.records === 0) throw new LeerIdError('dump.empty', `${path} holds no rows`);
+  stats.checksum = checksum.digest('hex');
+  return scanner.records;
 }
 
-function createParser(mapping: ColumnMapping): Parser {
-  // No on_record/info: csv-parse then builds an object per row, which
-  // doubles the parse time. Line numbers are counted in RowCounter instead.
-  return parse({ bom: true, delimiter: mapping.delimiter, relax_column_count: true });
+function shapeOf(fields: string[], raw: Buffer, mapping: ColumnMapping): DumpShape {
+  const positions = resolveHeader(fields, mapping);
+  const inOrder = fields.length === DUMP_COLUMNS.length && positions.every((at, i) => at === i);
+  const identity = `${raw.toString('base64')}|${JSON.stringify(mapping)}|${ROW_RULES_VERSION}`;
+
+  return {
+    delimiter: mapping.delimiter,
+    positions,
+    width: fields.length,
+    inOrder,
+    fingerprint: hash('md5', identity, 'base64').slice(0, 5),
+  };
 }
 
 /**
- * Turns raw parsed rows into records: the first row is the header and fixes
- * where each of our columns sits; every later row is put in our column order
- * and numbered with the line it starts on. A blank line parses as [''].
+ * Parses complete records (a batch of runs as the scanner cut them) into
+ * records in our column order; `lines` holds each record's first line.
  */
-class RowCounter {
-  private positions: number[] | undefined;
-  private width = 0;
-  private inOrder = false;
-  private nextLine = 1;
-
-  constructor(private readonly mapping: ColumnMapping) {}
-
-  toRecord(raw: string[]): DumpRecord | null {
-    const line = this.nextLine;
-    this.nextLine += 1 + newlinesIn(raw);
-
-    if (raw.length === 1 && raw[0] === '') return null;
-    if (!this.positions) {
-      this.positions = resolveHeader(raw, this.mapping);
-      this.width = raw.length;
-      this.inOrder =
-        raw.length === DUMP_COLUMNS.length && this.positions.every((at, i) => at === i);
-      return null;
-    }
-    // Our own header order and width: the parsed row is already the record.
-    const columnsOk = raw.length === this.width;
-    const values = this.inOrder && columnsOk ? raw : pick(raw, this.positions);
-    return { line, values, columnsOk };
+export function toRecords(shape: DumpShape, bytes: Buffer, lines: readonly number[]): DumpRecord[] {
+  const rows = parseCsv(bytes, shape.delimiter, lines[0] ?? 1);
+  if (rows.length !== lines.length) {
+    // The scanner and the parser disagree on where records end: never guess.
+    throw new LeerIdError(
+      'dump.malformed',
+      `line ${lines[0]}: ${rows.length} records parsed where ${lines.length} were expected`,
+    );
   }
-}
 
-/** Line breaks inside quoted values, so later rows keep their file line numbers. */
-function newlinesIn(raw: string[]): number {
-  let count = 0;
-  for (const value of raw) {
-    if (value.length === 0 || value.indexOf('\n') < 0) continue;
-    for (const char of value) if (char === '\n') count++;
+  const records = new Array<DumpRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const raw = rows[i] as string[];
+    const columnsOk = raw.length === shape.width;
+    const values = shape.inOrder && columnsOk ? raw : pick(raw, shape.positions);
+    records[i] = { line: lines[i] as number, values, columnsOk };
   }
-  return count;
+  return records;
 }
 
 /** Puts the row's values in our column order; absent optional columns are ''. */
@@ -151,68 +173,20 @@ function pick(raw: string[], positions: number[]): string[] {
   return values;
 }
 
-/**
- * Reads the parser in batches, without a promise per row; while a handler's
- * promise is pending nothing is read, so back-pressure reaches the file.
- */
-function consume(parser: Parser, counter: RowCounter, onBatch: BatchHandler): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let busy = false;
-    let ended = false;
-
-    const pump = (): void => {
-      while (!busy) {
-        const batch: DumpRecord[] = [];
-        try {
-          let raw: string[] | null;
-          while (batch.length < BATCH && (raw = parser.read() as string[] | null)) {
-            const record = counter.toRecord(raw);
-            if (record) batch.push(record);
-          }
-        } catch (error) {
-          return fail(error);
-        }
-        if (batch.length === 0) {
-          if (ended) resolve();
-          return;
-        }
-
-        let pending: void | Promise<void>;
-        try {
-          pending = onBatch(batch);
-        } catch (error) {
-          return fail(error);
-        }
-        if (pending) {
-          busy = true;
-          pending.then(() => {
-            busy = false;
-            pump();
-          }, fail);
-        }
-      }
-    };
-    const fail = (error: unknown): void => {
-      parser.destroy();
-      reject(error);
-    };
-
-    parser.on('readable', pump);
-    parser.on('end', () => {
-      ended = true;
-      if (!busy) pump();
-    });
-    parser.on('error', fail);
-  });
-}
-
-/** The parser is what we read, so errors upstream must reach it. */
-function forwardErrors(streams: Readable[], target: Parser): void {
+/** The UTF-8 check is what we read, so errors upstream must reach it. */
+function forwardErrors(streams: Readable[], target: Readable): void {
   for (const stream of streams) stream.on('error', (error) => target.destroy(error));
 }
 
-function classify(error: unknown, path: string): LeerIdError {
-  if (error instanceof LeerIdError) return error;
+/**
+ * Names the file in faults of the dump; errors of whatever consumes the runs
+ * (the database, say) pass unchanged.
+ */
+function classify(error: unknown, path: string): unknown {
+  if (error instanceof LeerIdError) {
+    if (!error.code.startsWith('dump.') || error.message.startsWith(path)) return error;
+    return new LeerIdError(error.code, `${path}: ${error.message}`, { cause: error });
+  }
   const err = error as NodeJS.ErrnoException;
 
   if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) {
@@ -221,10 +195,10 @@ function classify(error: unknown, path: string): LeerIdError {
   if (err.code?.startsWith('Z_')) {
     return new LeerIdError('dump.unreadable', `${path}: broken gzip data`, { cause: err });
   }
-  if (err.code?.startsWith('CSV_')) {
-    return new LeerIdError('dump.malformed', `${path}: ${err.message}`, { cause: err });
+  if (err.syscall) {
+    return new LeerIdError('dump.unreadable', `${path}: ${err.message}`, { cause: err });
   }
-  return new LeerIdError('dump.unreadable', `${path}: ${err.message}`, { cause: err });
+  return error;
 }
 
 async function fileSize(path: string): Promise<number> {

@@ -1,9 +1,12 @@
 /**
  * The nightly Discimus sync: a full dump in, a delta out, all or nothing.
  *
- *   lock -> record run -> read + validate + stage (one stream) -> cross-row
- *   checks -> diff -> guards -> apply -> accounts -> commit (or roll back
- *   for a dry run) -> record outcome -> unlock
+ *   lock -> record run -> load stored pupils -> read + triage + validate +
+ *   stage (one stream) -> cross-row checks -> diff -> guards -> apply ->
+ *   accounts -> commit (or roll back for a dry run) -> record outcome -> unlock
+ *
+ * The triage (triage.ts) skips every pupil the dump describes byte for byte
+ * as when the store last took it; only the rest is parsed and staged.
  *
  * Everything between "stage" and "commit" is one transaction on one
  * connection, so a failure or a killed process leaves the store as it was.
@@ -21,18 +24,19 @@ import {
   stagePupilsFromFirstRows,
 } from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
+import { loadStoredPupils, type StoredPupils } from './stored-pupils.js';
+import { DumpTriage, UngroupedDump } from './triage.js';
 import { assertPlausible, evaluateGuards } from './guards.js';
 import { acquireSyncLock } from './lock.js';
 import { loadColumnMapping, type ColumnMapping } from './mapping.js';
 import type { UsernameScheme } from '../accounts/usernames.js';
 import type { SyncReport } from './report.js';
 import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
-import { DumpRowsError, FaultList } from './row-faults.js';
-import { PupilRuns } from './pupil-runs.js';
+import { DumpRowsError, type FaultList } from './row-faults.js';
 import { openSession, type SyncSession } from './session.js';
-import { createStage } from './stage.js';
+import { createStage, stageGoneIds } from './stage.js';
 import { failRun, finishRun, previousAppliedRows, startRun } from './sync-runs.js';
-import { validateRow, type RowRules } from './validate-row.js';
+import type { RowRules } from './validate-row.js';
 
 export type { SyncReport } from './report.js';
 export { formatReport } from './report.js';
@@ -64,6 +68,7 @@ export interface SyncOptions {
 }
 
 const TEMP_TABLES = [
+  'dump_gone',
   'new_accounts',
   'stage_locations',
   'gone_enrolments',
@@ -107,77 +112,21 @@ async function execute(
   previousRows: number | null,
 ): Promise<SyncReport> {
   const started = performance.now();
-  const today = todayIn(options.timezone, options.now);
-  const nowMs = options.now.getTime();
-  const progress = options.onProgress ?? (() => {});
   const reader = await openDump(source, mapping);
   const session = await openSession(db);
 
   try {
     await tuneSession(session);
-    await session.begin();
-
-    const rules = { today, usernameScheme: options.usernameScheme ?? 'given.family' };
-    const rows = await stageDump(session, reader, rules, progress);
-    progress({ phase: 'check', rows: rows.count });
-    await checkAcrossRows(session, today, rows.faults, rows.grouped);
-
-    progress({ phase: 'diff' });
-    const diff = await diffEnrolments(session, today);
-    const verdict = evaluateGuards({
-      activeBefore: diff.activeBefore,
-      enrolmentsEnded: diff.enrolmentsEnded,
-      rows: rows.count,
-      previousRows,
-      maxEndedShare: options.maxEndedShare,
-      minSizeRatio: options.minSizeRatio,
-    });
-    assertPlausible(verdict, Boolean(options.force));
-
-    const { applied, accountsCreated } = await withBulkLoad(session, async () => {
-      progress({ phase: 'apply' });
-      const applied = await applyDiff(session, diff, today, nowMs, rows.grouped);
-      progress({ phase: 'accounts' });
-      return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
-    });
-
-    progress({ phase: 'commit' });
-    await dropTempTables(session);
-    await (options.dryRun ? session.rollback() : session.commit());
-
-    return {
-      runId,
-      file: source,
-      checksum: reader.stats.checksum,
-      bytes: reader.stats.size,
-      outcome: options.dryRun ? 'dry-run' : 'applied',
-      forced: Boolean(options.force),
-      today,
-      rows: rows.count,
-      durationMs: Math.round(performance.now() - started),
-      pupils: {
-        inDump: diff.pupilsInDump,
-        new: diff.pupilsNew,
-        changed: diff.pupilsChanged,
-        returned: diff.pupilsReturned,
-        gone: diff.pupilsGone,
-      },
-      enrolments: {
-        new: diff.enrolmentsNew,
-        changed: diff.enrolmentsChanged,
-        ended: diff.enrolmentsEnded,
-        gone: diff.enrolmentsGone,
-        activeBefore: diff.activeBefore,
-      },
-      accounts: { created: accountsCreated },
-      institutions: { new: applied.institutionsNew },
-      locations: { new: applied.locationsNew },
-      guards: {
-        endedShare: verdict.endedShare,
-        sizeRatio: verdict.sizeRatio,
-        overridden: options.force ? verdict.problems : [],
-      },
-    };
+    let report: SyncReport;
+    try {
+      report = await attempt(session, reader, options, previousRows, true);
+    } catch (error) {
+      if (!(error instanceof UngroupedDump)) throw error;
+      // Pupils were skipped on the promise of adjacent rows: read it all again.
+      await session.rollback();
+      report = await attempt(session, reader, options, previousRows, false);
+    }
+    return { ...report, runId, file: source, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     await session.rollback().catch(() => {});
     throw error;
@@ -190,44 +139,119 @@ async function execute(
   }
 }
 
-/** Reads, validates and stages every row in one stream; faults are collected. */
+/** One pass over the dump in one transaction; `skipping`: trust stored hashes. */
+async function attempt(
+  session: SyncSession,
+  reader: DumpReader,
+  options: SyncOptions,
+  previousRows: number | null,
+  skipping: boolean,
+): Promise<SyncReport> {
+  const today = todayIn(options.timezone, options.now);
+  const nowMs = options.now.getTime();
+  const progress = options.onProgress ?? (() => {});
+
+  await session.begin();
+  const stored = skipping ? await loadStoredPupils(session) : null;
+  const rules = { today, usernameScheme: options.usernameScheme ?? 'given.family' };
+  const rows = await stageDump(session, reader, rules, stored?.size ? stored : null, progress);
+  progress({ phase: 'check', rows: rows.count });
+  await checkAcrossRows(session, today, rows.faults, rows.grouped);
+
+  progress({ phase: 'diff' });
+  const diff = await diffEnrolments(session, today, rows.skipped);
+  const verdict = evaluateGuards({
+    activeBefore: diff.activeBefore,
+    enrolmentsEnded: diff.enrolmentsEnded,
+    rows: rows.count,
+    previousRows,
+    maxEndedShare: options.maxEndedShare,
+    minSizeRatio: options.minSizeRatio,
+  });
+  assertPlausible(verdict, Boolean(options.force));
+
+  const { applied, accountsCreated } = await withBulkLoad(session, async () => {
+    progress({ phase: 'apply' });
+    const applied = await applyDiff(session, diff, today, nowMs, rows.grouped);
+    progress({ phase: 'accounts' });
+    return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
+  });
+
+  progress({ phase: 'commit' });
+  await dropTempTables(session);
+  await (options.dryRun ? session.rollback() : session.commit());
+
+  return {
+    runId: 0,
+    file: '',
+    checksum: reader.stats.checksum,
+    bytes: reader.stats.size,
+    outcome: options.dryRun ? 'dry-run' : 'applied',
+    forced: Boolean(options.force),
+    today,
+    rows: rows.count,
+    durationMs: 0,
+    pupils: {
+      inDump: diff.pupilsInDump,
+      new: diff.pupilsNew,
+      changed: diff.pupilsChanged,
+      returned: diff.pupilsReturned,
+      gone: diff.pupilsGone,
+    },
+    enrolments: {
+      new: diff.enrolmentsNew,
+      changed: diff.enrolmentsChanged,
+      ended: diff.enrolmentsEnded,
+      gone: diff.enrolmentsGone,
+      activeBefore: diff.activeBefore,
+    },
+    accounts: { created: accountsCreated },
+    institutions: { new: applied.institutionsNew },
+    locations: { new: applied.locationsNew },
+    guards: {
+      endedShare: verdict.endedShare,
+      sizeRatio: verdict.sizeRatio,
+      overridden: options.force ? verdict.problems : [],
+    },
+  };
+}
+
+/**
+ * Reads, triages, validates and stages every row in one stream; faults are
+ * collected. With `stored`, unchanged pupils are skipped and the present
+ * pupils the dump left out are listed in dump_gone.
+ */
 async function stageDump(
   session: SyncSession,
   reader: DumpReader,
   rules: RowRules,
+  stored: StoredPupils | null,
   progress: (event: ProgressEvent) => void,
 ) {
   const stage = await createStage(session);
-  const faults = new FaultList();
-  // Faults found per pupil count only if the dump proves grouped; otherwise
-  // the set-based checks find them (and would find them twice).
-  const runFaults = new FaultList();
   // A row takes 60 bytes at the very least: an upper bound on the pupils.
-  const runs = new PupilRuns(reader.stats.size / 60, rules.today, runFaults, (row) =>
-    stage.push(row),
-  );
-  let count = 0;
+  const triage = new DumpTriage(stored, rules, stage, reader.stats.size / 60, () => {
+    const { bytesRead, size } = reader.stats;
+    progress({ phase: 'read', bytesRead, size, rows: triage.rows });
+  });
 
+  let count: number;
   try {
-    await reader.read((batch) => {
-      for (const record of batch) {
-        const row = validateRow(record, rules, faults);
-        if (row) runs.push(row);
-      }
-      count += batch.length;
-      const { bytesRead, size } = reader.stats;
-      progress({ phase: 'read', bytesRead, size, rows: count });
-      return stage.flush();
-    });
-    runs.finish();
+    count = await reader.scan(triage);
   } catch (error) {
     await stage.abort(error as Error);
     throw error;
   }
   await stage.finish();
-  if (runs.grouped) faults.addAll(runFaults);
+  if (triage.grouped) triage.faults.addAll(triage.runFaults);
+  if (stored) await stageGoneIds(session, stored.notSkipped());
 
-  return { count, faults, grouped: runs.grouped };
+  return {
+    count,
+    faults: triage.faults,
+    grouped: triage.grouped,
+    skipped: stored ? { count: triage.pupilsSkipped } : null,
+  };
 }
 
 /**

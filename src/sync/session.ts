@@ -5,10 +5,10 @@
  * SQL is written with `?` placeholders; PostgreSQL gets them as $1, $2, ...
  */
 import { randomUUID } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type BetterSqlite3 from 'better-sqlite3';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { dialectOf, type Db, type Dialect } from '../store/db.js';
 
 export interface SyncSession {
@@ -22,6 +22,8 @@ export interface SyncSession {
   release(): Promise<void>;
   /** PostgreSQL only: a COPY ... FROM STDIN stream. */
   copyIn(sql: string): Writable;
+  /** PostgreSQL only: a COPY ... TO STDOUT stream. */
+  copyOut(sql: string): Readable;
   /** SQLite only: the raw connection for prepared statements. */
   sqlite(): BetterSqlite3.Database;
 }
@@ -70,6 +72,7 @@ function pgSession(client: pg.Client, release: () => Promise<void>): SyncSession
     rollback: async () => void (await client.query('ROLLBACK')),
     release,
     copyIn: (sql) => client.query(copyFrom(sql)),
+    copyOut: (sql) => client.query(copyTo(sql)),
     sqlite: () => {
       throw new Error('not a SQLite session');
     },
@@ -93,6 +96,9 @@ function sqliteSession(conn: BetterSqlite3.Database, release: () => Promise<void
     },
     release,
     copyIn: () => {
+      throw new Error('COPY is PostgreSQL only');
+    },
+    copyOut: () => {
       throw new Error('COPY is PostgreSQL only');
     },
     sqlite: () => conn,

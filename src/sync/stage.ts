@@ -193,3 +193,26 @@ function insertWriter(session: SyncSession): StageWriter {
     },
   };
 }
+
+/** dump_gone: the ids of present pupils the triage did not skip (see diff.ts). */
+export async function stageGoneIds(session: SyncSession, ids: string[]): Promise<void> {
+  const collate = session.dialect === 'pg' ? ' COLLATE "C"' : '';
+  const temp = session.dialect === 'pg' ? 'TEMPORARY' : 'TEMP';
+  await session.run(`DROP TABLE IF EXISTS dump_gone`);
+  await session.run(`CREATE ${temp} TABLE dump_gone (discimus_id text${collate})`);
+  if (ids.length === 0) return;
+
+  if (session.dialect === 'sqlite') {
+    const insert = session.sqlite().prepare('INSERT INTO dump_gone (discimus_id) VALUES (?)');
+    for (const id of ids) insert.run(id);
+    return;
+  }
+  // Stored ids passed the id rule: nothing in them needs escaping for COPY.
+  const stream = session.copyIn('COPY dump_gone (discimus_id) FROM STDIN');
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  stream.end(`${ids.join('\n')}\n`);
+  await done;
+}

@@ -39,6 +39,12 @@ export interface StagedRow {
   runHash: string | null;
 }
 
+/**
+ * Raise when a rule below changes: a pupil whose bytes passed the old rules
+ * must then be checked again (the dump shape's fingerprint includes this).
+ */
+export const ROW_RULES_VERSION = 1;
+
 const COL = Object.fromEntries(DUMP_COLUMNS.map((c, i) => [c, i])) as Record<DumpColumn, number>;
 
 /** [column index, max length] pairs, checked on every row. */

@@ -1,12 +1,22 @@
 import { expect } from 'chai';
-import { openDump, type DumpRecord } from '../../../src/sync/dump-reader.js';
+import {
+  openDump,
+  toRecords,
+  type DumpRecord,
+  type DumpShape,
+} from '../../../src/sync/dump-reader.js';
 import { DEFAULT_MAPPING, loadColumnMapping } from '../../../src/sync/mapping.js';
 import { dump } from '../../helpers/sync.js';
 
 async function readAll(file: string, mapping = DEFAULT_MAPPING): Promise<DumpRecord[]> {
   const reader = await openDump(file, mapping);
   const records: DumpRecord[] = [];
-  await reader.read((batch) => void records.push(...batch));
+  let shape: DumpShape | undefined;
+  await reader.scan({
+    begin: (s) => void (shape = s),
+    run: (bytes, _id, lines) => void records.push(...toRecords(shape!, bytes, lines)),
+    drain: () => {},
+  });
   return records;
 }
 
@@ -34,7 +44,7 @@ describe('dump reader', () => {
 
   it('computes a sha256 checksum of the file as stored', async () => {
     const reader = await openDump(dump('valid/night-1.csv'), DEFAULT_MAPPING);
-    await reader.read(() => {});
+    await reader.scan({ begin: () => {}, run: () => {}, drain: () => {} });
     expect(reader.stats.checksum).to.match(/^[0-9a-f]{64}$/);
   });
 
