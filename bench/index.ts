@@ -14,7 +14,9 @@
  * shares the machine's cores with the nodes, as a client on the same host
  * does. Each measurement first waits (up to BENCH_QUIET_WAIT s, 300) until other
  * jobs use less than BENCH_QUIET_LIMIT (0.15) of the machine, and notes their
- * share while it ran. Knobs: BENCH_SECONDS (15), BENCH_PUPILS (1200000), BENCH_DIR.
+ * share while it ran. Knobs: BENCH_SECONDS (15), BENCH_PUPILS (1200000), BENCH_DIR,
+ * BENCH_ONLY (a comma-separated choice of argon2, login, refresh, login2, enrichment;
+ * all when unset: a quick before/after of one part, the verdicts need all).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, tmpdir } from 'node:os';
@@ -25,7 +27,13 @@ import { benchArgon2 } from './argon2.js';
 import { benchEnrichment } from './enrichment.js';
 import { benchLogins } from './login.js';
 import { cpuSnapshot, othersShare, pct, waitForQuiet } from './lib/cpu.js';
-import { BENCH_CLIENT, BENCH_PG_URL, ensureDataset, SMALL_CLIENT_ID } from './lib/dataset.js';
+import {
+  BENCH_CLIENT,
+  BENCH_PG_URL,
+  ensureDataset,
+  SMALL_CLIENT_ID,
+  type Dataset,
+} from './lib/dataset.js';
 import { Nodes } from './lib/http-client.js';
 import { freePort, startNode, type BenchNode } from './lib/nodes.js';
 import { formatRow, log, machine, summarize, TABLE_HEADER, type RunResult } from './lib/stats.js';
@@ -38,6 +46,9 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const CORES = cpus().length;
 const QUIET_LIMIT = Number(process.env.BENCH_QUIET_LIMIT ?? 0.15);
 const QUIET_WAIT_SECONDS = Number(process.env.BENCH_QUIET_WAIT ?? 300);
+const PARTS = ['argon2', 'login', 'refresh', 'login2', 'enrichment'] as const;
+const ONLY = new Set(process.env.BENCH_ONLY?.split(',').map((part) => part.trim()) ?? PARTS);
+const runs = (part: (typeof PARTS)[number]) => ONLY.has(part);
 
 const nodes: BenchNode[] = [];
 const DATABASE = new URL(BENCH_PG_URL).pathname.slice(1);
@@ -72,7 +83,7 @@ async function main() {
   log(`machine: ${machine()}`);
   const dataset = await ensureDataset({ pupils: PUPILS, dir: DIR, loginAccounts: 400 });
 
-  for (const inFlight of [CORES, CORES * 2]) {
+  for (const inFlight of runs('argon2') ? [CORES, CORES * 2] : []) {
     log(`raw argon2id, ${inFlight} in flight ...`);
     await results.measure(() => benchArgon2(SECONDS, inFlight));
   }
@@ -93,6 +104,42 @@ async function main() {
   const one = new Nodes(issuer, [portA]);
   const cpuOfNodes = () => nodes.reduce((sum, node) => sum + node.cpuSeconds(), 0);
 
+  if (runs('login')) await measureLogins(one, dataset, cpuOfNodes);
+  if (runs('refresh')) await measureRefresh(one, dataset, cpuOfNodes);
+
+  if (runs('login2')) {
+    nodes.push(await startNode(portB, env));
+    log('login flows, 2 nodes ...');
+    await results.measure(() =>
+      benchLogins({
+        label: `login flows, 2 nodes, platform of all ${dataset.schools} schools`,
+        nodes: new Nodes(issuer, [portA, portB]),
+        usernames: dataset.usernames,
+        seconds: SECONDS,
+        inFlight: 12,
+        cpuSeconds: cpuOfNodes,
+      }),
+    );
+  }
+  await Promise.all(nodes.splice(0).map((node) => node.stop()));
+
+  if (runs('enrichment')) {
+    log('enrichment lookups ...');
+    for (const client of [
+      {
+        id: BENCH_CLIENT.client_id,
+        label: `platform of all ${dataset.schools.toLocaleString('en')} schools`,
+      },
+      { id: SMALL_CLIENT_ID, label: 'platform of 100 schools' },
+    ]) {
+      await results.measure(() => benchEnrichment(dataset, 5_000, client));
+    }
+  }
+
+  print();
+}
+
+async function measureLogins(one: Nodes, dataset: Dataset, cpuOfNodes: () => number) {
   log('login flows, 1 node ...');
   await results.measure(() =>
     benchLogins({
@@ -117,7 +164,9 @@ async function main() {
       clientId: SMALL_CLIENT_ID,
     }),
   );
+}
 
+async function measureRefresh(one: Nodes, dataset: Dataset, cpuOfNodes: () => number) {
   for (const [clientId, label, usernames] of [
     [BENCH_CLIENT.client_id, `platform of all ${dataset.schools} schools`, dataset.usernames],
     [SMALL_CLIENT_ID, 'platform of 100 schools', dataset.smallUsernames],
@@ -135,40 +184,14 @@ async function main() {
       }),
     );
   }
-
-  nodes.push(await startNode(portB, env));
-  log('login flows, 2 nodes ...');
-  await results.measure(() =>
-    benchLogins({
-      label: `login flows, 2 nodes, platform of all ${dataset.schools} schools`,
-      nodes: new Nodes(issuer, [portA, portB]),
-      usernames: dataset.usernames,
-      seconds: SECONDS,
-      inFlight: 12,
-      cpuSeconds: cpuOfNodes,
-    }),
-  );
-  await Promise.all(nodes.splice(0).map((node) => node.stop()));
-
-  log('enrichment lookups ...');
-  for (const client of [
-    {
-      id: BENCH_CLIENT.client_id,
-      label: `platform of all ${dataset.schools.toLocaleString('en')} schools`,
-    },
-    { id: SMALL_CLIENT_ID, label: 'platform of 100 schools' },
-  ]) {
-    await results.measure(() => benchEnrichment(dataset, 5_000, client));
-  }
-
-  print();
 }
 
 function print() {
   const byLabel = (start: string) => results.filter((r) => r.label.startsWith(start));
   const rawRate = Math.max(...byLabel('raw argon2id').map((r) => summarize(r).rate));
   const login1 = Math.max(...byLabel('login flows, 1 node').map((r) => summarize(r).rate));
-  const login2 = summarize(byLabel('login flows, 2 nodes')[0] as RunResult).rate;
+  const login2Run = byLabel('login flows, 2 nodes')[0];
+  const login2 = login2Run ? summarize(login2Run).rate : Number.NaN;
   const refresh = byLabel('refresh-token').map((r) => ({ label: r.label, ...summarize(r) }));
   const enrichment = byLabel('enrichment').map((r) => ({ label: r.label, ...summarize(r) }));
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -183,9 +206,13 @@ function print() {
     ...results.list.map(formatRow),
     '',
     'targets (issue 8):',
-    `  login flows >= 80% of raw argon2id (${rawRate.toFixed(1)}/s): 1 node ` +
-      `${pct(login1 / rawRate)}, 2 nodes ${pct(login2 / rawRate)} -> ` +
-      verdict(Math.max(login1, login2) >= 0.8 * rawRate),
+    ...(runs('argon2') && runs('login') && runs('login2')
+      ? [
+          `  login flows >= 80% of raw argon2id (${rawRate.toFixed(1)}/s): 1 node ` +
+            `${pct(login1 / rawRate)}, 2 nodes ${pct(login2 / rawRate)} -> ` +
+            verdict(Math.max(login1, login2) >= 0.8 * rawRate),
+        ]
+      : []),
     ...refresh.map(
       (r) =>
         `  ${r.label}: >= 500/s per core: ${(r.rate / CORES).toFixed(0)}/s per core of the ` +

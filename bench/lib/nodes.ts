@@ -24,10 +24,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startNode(port: number, env: Record<string, string>): Promise<BenchNode> {
+/** `cwd`: the checkout to run, this one by default (another for a before/after comparison). */
+export async function startNode(
+  port: number,
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<BenchNode> {
   // BENCH_NODE_ARGS passes flags such as --cpu-prof to the nodes.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', 'serve'], {
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, NODE_ENV: 'production', LEERID_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
