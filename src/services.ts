@@ -11,6 +11,7 @@ import { createKeyValueStore } from './store/key-value.js';
 import type { Redis } from './store/redis.js';
 import { createPlatformLinkStore } from './store/platform-links.js';
 import { createPupilStore } from './store/pupils.js';
+import { createPupilAccessStore } from './store/pupil-access.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { todayIn } from './util/dates.js';
 
@@ -37,7 +38,7 @@ export function createServices(config: Config, db: Db, options: ServiceOptions) 
     pupils,
     accounts,
     links,
-    access: createAccessPolicy(pupils, links),
+    access: createAccessPolicy(createPupilAccessStore(db)),
     /** Replay caches and rate-limit counters shared by all nodes (src/store/key-value.ts). */
     kv: createKeyValueStore({ db, redis: options.redis }),
     privacyLog:

@@ -16,6 +16,7 @@ import { LeerIdError } from '../errors/index.js';
 import type { Services } from '../services.js';
 import { classDeviceCheck } from '../accounts/http/class-device.js';
 import { renderPage } from '../http/views.js';
+import { oncePerRequest } from './once-per-request.js';
 
 const { Check, base: basePolicy } = interactionPolicy;
 
@@ -81,19 +82,17 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     loadExistingGrant: (ctx) => grantRequestedScopes(ctx),
     findAccount: async (ctx, sub) => {
-      const pupil = await services.pupils.findById(sub);
-      if (!pupil) return undefined;
+      const clientId = ctx.oidc.client?.clientId;
+      const found = await pupilAccess(services, ctx, sub, clientId);
+      if (!found) return undefined;
+      const { pupil, decision } = found;
       return {
         accountId: sub,
         claims: async (use, scope) => {
-          const clientId = ctx.oidc.client?.clientId;
           const registration = clientId ? registrations.get(clientId) : undefined;
-          const decision = clientId
-            ? await services.access.decide(sub, clientId, services.today())
-            : undefined;
           const claims = buildClaims(pupil, {
             scopes: new Set(scope.split(' ')),
-            linkedEnrolments: decision?.allowed ? decision.enrolments : [],
+            linkedEnrolments: clientId && decision.allowed ? decision.enrolments : [],
             inszLegalBasis: registration?.inszLegalBasis,
           });
           if (clientId) {
@@ -110,6 +109,22 @@ export function createProvider(options: ProviderOptions): Provider {
   };
 
   return new Provider(services.config.issuer, configuration);
+}
+
+/**
+ * The pupil and the access decision for the request's platform, read once
+ * per request (see once-per-request.ts). Without a platform no school is
+ * linked, so nothing is allowed.
+ */
+function pupilAccess(
+  services: Services,
+  ctx: KoaContextWithOIDC,
+  pupilId: string,
+  clientId: string | undefined,
+) {
+  return oncePerRequest(ctx, `pupil-access:${pupilId}:${clientId ?? ''}`, () =>
+    services.access.lookup(pupilId, clientId ?? '', services.today()),
+  );
 }
 
 /** What the privacy log keeps of a release: claim names and schools, no values. */
@@ -237,8 +252,8 @@ function buildPolicy(services: Services) {
         const accountId = ctx.oidc.session?.accountId;
         const clientId = ctx.oidc.client?.clientId;
         if (!accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
-        const decision = await services.access.decide(accountId, clientId, services.today());
-        return decision.allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+        const found = await pupilAccess(services, ctx, accountId, clientId);
+        return found?.decision.allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       },
     ),
   );

@@ -21,6 +21,12 @@ export function dialectOf(db: Db): Dialect {
   return db.client.config.client === 'pg' ? 'pg' : 'sqlite';
 }
 
+/** knex.raw answers `{ rows }` on PostgreSQL and a plain array on SQLite. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}
+
 export function createDb(databaseUrl: string, options: { pool?: number } = {}): Db {
   if (databaseUrl.startsWith('postgres:') || databaseUrl.startsWith('postgresql:')) {
     return knex({

@@ -4,7 +4,7 @@
  * Expired rows read as absent and are reused in place; the cleanup job
  * removes the rest.
  */
-import type { Db } from './db.js';
+import { rowsOf, type Db } from './db.js';
 import type { KeyValueStore } from './key-value.js';
 
 const TABLE = 'key_values';
@@ -78,10 +78,4 @@ export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): Ke
 /** Deletes expired entries. */
 export async function deleteExpiredKeyValues(db: Db, at = Date.now()): Promise<number> {
   return db(TABLE).where('expires_at', '<=', at).delete();
-}
-
-/** knex.raw answers `{ rows }` on PostgreSQL and a plain array on SQLite. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  return (result as { rows: Record<string, unknown>[] }).rows;
 }

@@ -1,7 +1,8 @@
 /**
  * Which schools use which platform. The login check and the claim filter
- * read only this table; the client registrations seed it (source 'config'),
- * the admin console adds 'school' rows and opt-outs (table platform_opt_outs).
+ * read only this table (in pupil-access.ts, by the same rule); the client
+ * registrations seed it (source 'config'), the admin console adds 'school'
+ * rows and opt-outs (table platform_opt_outs).
  */
 import type { Db } from './db.js';
 
@@ -19,21 +20,6 @@ export function createPlatformLinkStore(db: Db) {
       const rows = await db('platform_links as l')
         .select('l.institution_number')
         .where('l.client_id', clientId)
-        .whereNotExists(optOutOf());
-      return rows.map((row) => row.institution_number as string);
-    },
-
-    /**
-     * Which of `institutionNumbers` use the platform (same rule as
-     * findInstitutions). The access rule asks this about the pupil's own
-     * schools: a platform used by every school has thousands of links.
-     */
-    async findLinkedAmong(clientId: string, institutionNumbers: string[]): Promise<string[]> {
-      if (institutionNumbers.length === 0) return [];
-      const rows = await db('platform_links as l')
-        .select('l.institution_number')
-        .where('l.client_id', clientId)
-        .whereIn('l.institution_number', institutionNumbers)
         .whereNotExists(optOutOf());
       return rows.map((row) => row.institution_number as string);
     },
