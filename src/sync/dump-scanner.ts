@@ -62,8 +62,12 @@ export class DumpScanner {
     if (chunk.length === 0) return;
     this.lastByte = chunk[chunk.length - 1] as number;
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (!this.started && buf.length < BOM.length) {
+      this.carry = Buffer.from(buf); // too short to tell whether a byte-order mark starts it
+      return;
+    }
     let pos = this.resume;
-    if (!this.started) pos = this.skipBom(buf);
+    if (!this.started && pos === 0) pos = this.skipBom(buf);
 
     let nextQuote = buf.indexOf(QUOTE, pos);
     for (;;) {

@@ -197,6 +197,7 @@ async function attempt(
       changed: diff.pupilsChanged,
       returned: diff.pupilsReturned,
       gone: diff.pupilsGone,
+      unchanged: rows.skipped?.count ?? 0,
     },
     enrolments: {
       new: diff.enrolmentsNew,

@@ -13,7 +13,15 @@ export interface SyncReport {
   today: string;
   rows: number;
   durationMs: number;
-  pupils: { inDump: number; new: number; changed: number; returned: number; gone: number };
+  pupils: {
+    inDump: number;
+    new: number;
+    changed: number;
+    returned: number;
+    gone: number;
+    /** Described byte for byte as when last applied: not parsed at all. */
+    unchanged: number;
+  };
   enrolments: {
     new: number;
     changed: number;
@@ -34,7 +42,7 @@ export function formatReport(report: SyncReport): string {
     `sync run ${report.runId} (${title}): ${report.file}`,
     `  rows ${report.rows}, ${(report.durationMs / 1000).toFixed(1)} s, today ${report.today}`,
     `  pupils      ${p.inDump} in dump: ${p.new} new, ${p.changed} changed, ` +
-      `${p.returned} returned, ${p.gone} gone`,
+      `${p.returned} returned, ${p.gone} gone; ${p.unchanged} skipped as unchanged`,
     `  enrolments  ${e.new} new, ${e.changed} changed, ${e.ended} ended ` +
       `(of ${e.activeBefore} active), ${e.gone} gone from the dump`,
     `  accounts    ${report.accounts.created} created`,
