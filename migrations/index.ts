@@ -10,6 +10,7 @@ import * as mSync from './20261204-001-sync.js';
 import * as mSyncDumpHash from './20261204-002-sync-dump-hash.js';
 import * as mAccounts from './20261206-005-accounts.js';
 import * as mAdminConsole from './20261207-006-admin-console.js';
+import * as mSyncFillfactor from './20261208-001-sync-fillfactor.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '20261204-002-sync-dump-hash': mSyncDumpHash,
   '20261206-005-accounts': mAccounts,
   '20261207-006-admin-console': mAdminConsole,
+  '20261208-001-sync-fillfactor': mSyncFillfactor,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,7 +13,7 @@ export async function createMissingAccounts(session: SyncSession, nowMs: number)
   // Names made here cannot collide with each other (bases hold no digits),
   // only with names made some other way; with no accounts yet, there are none,
   // and a plain insert spares a conflict check per row.
-  const first = (await countOf(session, 'SELECT count(*) AS n FROM accounts')) === 0;
+  const first = (await session.all('SELECT 1 FROM accounts LIMIT 1')).length === 0;
   await createTempTable(
     session,
     'new_accounts',

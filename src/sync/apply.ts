@@ -22,7 +22,7 @@ export async function applyDiff(
   nowMs: number,
   grouped: boolean,
 ): Promise<ApplyCounts> {
-  await writePupils(session, diff, nowMs);
+  await writePupils(session, diff, nowMs, grouped);
   if (diff.pupilsGone) {
     await session.run(
       'UPDATE pupils SET missing_since = ? WHERE id IN (SELECT id FROM gone_pupils)',
@@ -31,26 +31,17 @@ export async function applyDiff(
   }
 
   await writeEnrolments(session, diff, today, nowMs);
-  await writeDumpHashes(session, grouped);
+  if (!grouped) await dropStaleDumpHashes(session);
   const { institutionsNew, locationsNew } = await writeSchools(session);
 
   return { institutionsNew, locationsNew };
 }
 
 /**
- * Keeps pupils.dump_hash true to what is stored. Grouped dump: every pupil
- * that was compared gets tonight's hash. Otherwise there is no hash, and a
- * pupil whose enrolments changed loses the old one, which no longer holds.
+ * Without a grouped dump there are no run hashes: a pupil whose enrolments
+ * changed loses its old one, which no longer holds.
  */
-async function writeDumpHashes(session: SyncSession, grouped: boolean): Promise<void> {
-  if (grouped) {
-    await session.run(
-      `UPDATE pupils SET dump_hash = sp.run_hash
-         FROM stage_pupils sp
-        WHERE pupils.id = sp.pupil_id AND sp.is_new = 0 AND sp.unchanged = 0`,
-    );
-    return;
-  }
+async function dropStaleDumpHashes(session: SyncSession): Promise<void> {
   await session.run(
     `UPDATE pupils SET dump_hash = NULL
       WHERE dump_hash IS NOT NULL
@@ -63,29 +54,52 @@ async function writeDumpHashes(session: SyncSession, grouped: boolean): Promise<
   );
 }
 
-async function writePupils(session: SyncSession, diff: DiffCounts, nowMs: number) {
+/**
+ * pupils.dump_hash, the run hash that lets the next night skip the pupil:
+ * only for a pupil with an account (made below for any current enrolment),
+ * so a pupil without one is always looked at and gets it on the right day.
+ */
+const DUMP_HASH = `CASE WHEN sp.has_current = 1
+                          OR EXISTS (SELECT 1 FROM accounts a WHERE a.pupil_id = sp.pupil_id)
+                        THEN sp.run_hash END`;
+
+/**
+ * New pupils, then one rewrite of each staged pupil that changed or, on a
+ * grouped dump, was compared: fields, dump_hash, and the stamps only when
+ * the pupil's own fields changed.
+ */
+async function writePupils(
+  session: SyncSession,
+  diff: DiffCounts,
+  nowMs: number,
+  grouped: boolean,
+) {
   if (diff.pupilsNew) {
     await session.run(
       `INSERT INTO pupils (id, discimus_id, insz, given_name, family_name, gender, birth_date,
                          row_hash, dump_hash, created_at, updated_at, last_seen_at)
      SELECT pupil_id, discimus_id, insz, given_name, family_name, gender, birth_date,
-            pupil_hash, run_hash, ?, ?, ?
-       FROM stage_pupils WHERE is_new = 1
+            pupil_hash, CASE WHEN has_current = 1 THEN run_hash END, ?, ?, ?
+       FROM stage_pupils sp WHERE is_new = 1
       ORDER BY pupil_id`,
       [nowMs, nowMs, nowMs],
     );
   }
 
   // Matched on discimus_id when staged: an INSZ correction lands here too.
-  if (!diff.pupilsChanged && !diff.pupilsReturned) return;
+  if (!diff.pupilsChanged && !diff.pupilsReturned && !grouped) return;
+  const changed = '(sp.old_hash <> sp.pupil_hash OR sp.old_missing IS NOT NULL)';
   await session.run(
     `UPDATE pupils
         SET insz = sp.insz, given_name = sp.given_name, family_name = sp.family_name,
             gender = sp.gender, birth_date = sp.birth_date, row_hash = sp.pupil_hash,
-            dump_hash = sp.run_hash, updated_at = ?, last_seen_at = ?, missing_since = NULL
+            dump_hash = ${grouped ? DUMP_HASH : 'NULL'},
+            updated_at = CASE WHEN ${changed} THEN ? ELSE pupils.updated_at END,
+            last_seen_at = CASE WHEN ${changed} THEN ? ELSE pupils.last_seen_at END,
+            missing_since = NULL
        FROM stage_pupils sp
       WHERE pupils.id = sp.pupil_id AND sp.is_new = 0
-        AND (sp.old_hash <> sp.pupil_hash OR sp.old_missing IS NOT NULL)`,
+        AND (${changed} ${grouped ? 'OR sp.unchanged = 0' : ''})`,
     [nowMs, nowMs],
   );
 }

@@ -9,8 +9,6 @@ import { countOf, createTempTable, currentSql, indexForSqlite, uuidSql } from '.
 import type { SyncSession } from './session.js';
 
 export interface DiffCounts {
-  /** Pupils stored before the run, missing ones included. */
-  pupilsBefore: number;
   /** Present before the run, not in the dump. */
   pupilsGone: number;
   pupilsInDump: number;
@@ -126,15 +124,16 @@ export async function diffEnrolments(
   await indexForSqlite(session, 'stage_enrolments', ['enrolment_id']);
 
   await (skipped ? stageListedGonePupils(session) : stageGonePupils(session));
+  // From the few pupils to the index on enrolments (pupil_id first), not a scan.
   await createTempTable(
     session,
     'gone_enrolments',
     `SELECT e.id, CASE WHEN ${currentSql('e')} THEN 1 ELSE 0 END AS was_current
-       FROM enrolments e
+       FROM (SELECT pupil_id FROM stage_pupils WHERE unchanged = 0 AND is_new = 0
+             UNION ALL
+             SELECT id FROM gone_pupils) c
+       JOIN enrolments e ON e.pupil_id = c.pupil_id
       WHERE e.missing_since IS NULL
-        AND e.pupil_id IN (SELECT pupil_id FROM stage_pupils WHERE unchanged = 0 AND is_new = 0
-                           UNION ALL
-                           SELECT id FROM gone_pupils)
         AND NOT EXISTS (SELECT 1 FROM stage_enrolments s WHERE s.enrolment_id = e.id)`,
     [today, today],
   );
@@ -205,12 +204,10 @@ async function countChanges(
     [today, today],
   );
 
-  const pupilsBefore = await countOf(session, 'SELECT count(*) AS n FROM pupils');
   const pupilsGone = await countOf(session, 'SELECT count(*) AS n FROM gone_pupils');
 
   const n = (value: number | string | null | undefined) => Number(value ?? 0);
   return {
-    pupilsBefore,
     pupilsGone,
     pupilsInDump: n(pupils?.in_dump) + pupilsSkipped,
     pupilsNew: n(pupils?.new),

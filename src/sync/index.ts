@@ -134,6 +134,7 @@ async function execute(
     if (session.dialect === 'pg') {
       await session.run('RESET work_mem').catch(() => 0);
       await session.run('RESET maintenance_work_mem').catch(() => 0);
+      await session.run('RESET random_page_cost').catch(() => 0);
     }
     await session.release();
   }
@@ -291,6 +292,9 @@ async function tuneSession(session: SyncSession): Promise<void> {
   await session.run(`SET work_mem = '256MB'`);
   await session.run(`SET maintenance_work_mem = '512MB'`);
   await session.run(`SET temp_buffers = '1GB'`).catch(() => 0);
+  // A delta touches a few thousand of a million rows, all in memory by then:
+  // index lookups beat a full scan, which the default costs (disk) hide.
+  await session.run(`SET random_page_cost = 1.1`);
 }
 
 async function dropTempTables(session: SyncSession): Promise<void> {

@@ -10,18 +10,14 @@
  * ids with the same key cannot cause a wrong skip: a skip needs the run's
  * bytes, which hold the id, to hash as stored.
  *
- * A pupil without an account gets no hash here, so it is always staged: an
- * enrolment that starts today makes its account even when the dump still
- * says what it said yesterday.
+ * A pupil without an account has no dump_hash (see apply.ts), so it is
+ * always staged: an enrolment that starts today makes its account even when
+ * the dump still says what it said yesterday.
  */
 import { hash } from 'node:crypto';
 import type { SyncSession } from './session.js';
 
-const QUERY = `SELECT p.discimus_id,
-                      CASE WHEN a.pupil_id IS NULL THEN '' ELSE coalesce(p.dump_hash, '') END
-                 FROM pupils p
-                 LEFT JOIN accounts a ON a.pupil_id = p.id
-                WHERE p.missing_since IS NULL`;
+const QUERY = `SELECT discimus_id, coalesce(dump_hash, '') FROM pupils WHERE missing_since IS NULL`;
 
 /** dump_hash = the dump shape's fingerprint (5 characters) + the run's digest (11). */
 export const SHAPE_CHARS = 5;
