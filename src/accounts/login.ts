@@ -29,7 +29,8 @@ export function createLoginService(context: AccountContext) {
     /**
      * Checks a username and password. A locked username or address is
      * refused before the password is looked at; a failure counts against
-     * both; a success clears the username's count.
+     * both; a success clears the username's count (when the check found
+     * one: most logins have none, and skip that write).
      */
     async withPassword(input: {
       username: string;
@@ -39,10 +40,11 @@ export function createLoginService(context: AccountContext) {
     }): Promise<LoginResult> {
       const username = input.username.trim().toLowerCase();
       const { ip } = input;
-      const locked = firstLock([
-        await throttle.check('passwordAccount', username),
-        ...(ip ? [await throttle.check('passwordIp', ip)] : []),
+      const states = await throttle.inspect([
+        { rule: 'passwordAccount', key: username },
+        ...(ip ? [{ rule: 'passwordIp' as const, key: ip }] : []),
       ]);
+      const locked = firstLock(states.map((state) => state.check));
       if (locked) return locked;
 
       const account = username ? await accounts.findByUsername(username) : undefined;
@@ -55,7 +57,7 @@ export function createLoginService(context: AccountContext) {
         return after ?? { ok: false, reason: 'invalid' };
       }
 
-      await throttle.clear('passwordAccount', username);
+      if (states[0]?.counted) await throttle.clear('passwordAccount', username);
       return { ok: true, account };
     },
 
@@ -71,11 +73,12 @@ export function createLoginService(context: AccountContext) {
       ip: string;
     }): Promise<LoginResult> {
       const classKey = String(input.session.classId);
-      const locked = firstLock([
-        await throttle.check('pictureAccount', input.pupilId),
-        await throttle.check('pictureClass', classKey),
-        await throttle.check('passwordIp', input.ip),
+      const states = await throttle.inspect([
+        { rule: 'pictureAccount', key: input.pupilId },
+        { rule: 'pictureClass', key: classKey },
+        { rule: 'passwordIp', key: input.ip },
       ]);
+      const locked = firstLock(states.map((state) => state.check));
       if (locked) return locked;
 
       const account = await pictureAccount(context, input.session, input.pupilId);
@@ -88,7 +91,7 @@ export function createLoginService(context: AccountContext) {
         return after ?? { ok: false, reason: 'invalid' };
       }
 
-      await throttle.clear('pictureAccount', input.pupilId);
+      if (states[0]?.counted) await throttle.clear('pictureAccount', input.pupilId);
       return { ok: true, account };
     },
   };

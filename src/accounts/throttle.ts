@@ -46,8 +46,16 @@ export type RuleName = keyof typeof RULES;
 
 export type ThrottleCheck = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+export interface ThrottleState {
+  check: ThrottleCheck;
+  /** Failures are counted for the key, so a success has something to clear. */
+  counted: boolean;
+}
+
 export interface Throttle {
   check(rule: RuleName, key: string): Promise<ThrottleCheck>;
+  /** The checks of several keys from one read of the store, in the order given. */
+  inspect(targets: { rule: RuleName; key: string }[]): Promise<ThrottleState[]>;
   /** Counts a failure and returns how long the key must now wait. */
   fail(rule: RuleName, key: string): Promise<ThrottleCheck>;
   clear(rule: RuleName, key: string): Promise<void>;
@@ -64,15 +72,30 @@ export function createThrottle(
   });
   const now = () => clock().getTime();
 
-  async function waitOf(rule: RuleName, key: string): Promise<ThrottleCheck> {
-    const until = Number((await kv.get(names(rule, key).until)) ?? 0);
-    const left = until - now();
+  function waitUntil(until: string | undefined): ThrottleCheck {
+    const left = Number(until ?? 0) - now();
     if (left <= 0) return { allowed: true };
     return { allowed: false, retryAfterSeconds: Math.ceil(left / SECOND) };
   }
 
+  async function waitOf(rule: RuleName, key: string): Promise<ThrottleCheck> {
+    return waitUntil(await kv.get(names(rule, key).until));
+  }
+
   return {
     check: waitOf,
+
+    async inspect(targets) {
+      const keys = targets.flatMap(({ rule, key }) => {
+        const { until, count } = names(rule, key);
+        return [until, count];
+      });
+      const values = await kv.getMany(keys);
+      return targets.map((_, i) => {
+        const [until, count] = [values[2 * i], values[2 * i + 1]];
+        return { check: waitUntil(until), counted: until !== undefined || count !== undefined };
+      });
+    },
 
     async fail(rule, key) {
       const spec = rules[rule];

@@ -19,6 +19,12 @@ export function createRedisKeyValueStore(redis: Redis): KeyValueStore {
       return (await redis.get(key(name))) ?? undefined;
     },
 
+    async getMany(names) {
+      if (names.length === 0) return [];
+      const values = await redis.mget(names.map(key));
+      return values.map((value) => value ?? undefined);
+    },
+
     async set(name, value, ttlSeconds) {
       await redis.set(key(name), value, 'EX', wholeSeconds(ttlSeconds));
     },

@@ -21,6 +21,16 @@ export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): Ke
       return row.value ?? String(row.count);
     },
 
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      const rows = await db(TABLE)
+        .select('key', 'value', 'count')
+        .whereIn('key', keys)
+        .andWhere('expires_at', '>', now());
+      const values = new Map(rows.map((row) => [row.key, row.value ?? String(row.count)]));
+      return keys.map((key) => values.get(key));
+    },
+
     async set(key, value, ttlSeconds) {
       await db(TABLE)
         .insert({ key, value, count: 0, expires_at: now() + ttlSeconds * 1000 })

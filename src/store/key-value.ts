@@ -20,6 +20,9 @@ export interface KeyValueStore {
   /** The value, or undefined when absent or expired. */
   get(key: string): Promise<string | undefined>;
 
+  /** The values of several keys in one round trip, in the order asked. */
+  getMany(keys: string[]): Promise<(string | undefined)[]>;
+
   /** Sets the value; it disappears after `ttlSeconds`. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
 

@@ -35,6 +35,18 @@ for (const backend of contractBackends()) {
       expect(await kv.get('a')).to.equal(undefined);
     });
 
+    it('gets several keys at once, in the order asked, counters as numbers', async function () {
+      await kv.set('many:a', 'one', 60);
+      await kv.increment('many:n', 60);
+      expect(await kv.getMany(['many:n', 'many:unknown', 'many:a', 'many:a'])).to.deep.equal([
+        '1',
+        undefined,
+        'one',
+        'one',
+      ]);
+      expect(await kv.getMany([])).to.deep.equal([]);
+    });
+
     it('sets a key only once while it lives, even under concurrent calls', async function () {
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) => kv.setIfAbsent('replay', `v${i}`, 60)),
@@ -68,6 +80,7 @@ for (const backend of contractBackends()) {
 
       await sleep(1200);
       expect(await kv.get('short')).to.equal(undefined);
+      expect(await kv.getMany(['short', 'short-count'])).to.deep.equal([undefined, undefined]);
       expect(await kv.setIfAbsent('short-nx', 'y', 60)).to.equal(true);
       expect(await kv.increment('short-count', 60)).to.equal(1);
     });
