@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Interaction, InteractionResults } from 'oidc-provider';
 import { TEXTS } from '../accounts/http/texts.js';
 import type { LoginService } from '../accounts/login.js';
 import { readForm } from '../http/forms.js';
@@ -64,14 +65,7 @@ export function createInteractionRouter(
         new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
       grant.addOIDCScope(String(params.scope ?? 'openid'));
       const grantId = await grant.save();
-      await provider.interactionFinished(
-        ctx.req,
-        ctx.res,
-        { consent: { grantId } },
-        {
-          mergeWithLastSubmission: true,
-        },
-      );
+      await finishInteraction(ctx, details, { ...details.lastSubmission, consent: { grantId } });
       return;
     }
 
@@ -96,8 +90,7 @@ export function createInteractionRouter(
     }
     const { account } = result;
 
-    const interaction = { uid, clientId: String(params.client_id), clientName: name };
-    await finishPupilLogin(ctx, provider, services, interaction, account.pupilId);
+    await finishPupilLogin(ctx, services, { details, clientName: name }, account.pupilId);
   });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
@@ -135,25 +128,35 @@ function showLogin(
  */
 export async function finishPupilLogin(
   ctx: Context,
-  provider: Provider,
   services: Services,
-  interaction: { uid: string; clientId: string; clientName: string },
+  interaction: { details: Interaction; clientName: string },
   pupilId: string,
 ): Promise<boolean> {
-  const decision = await services.access.decide(pupilId, interaction.clientId, services.today());
+  const { details, clientName } = interaction;
+  const clientId = String(details.params.client_id);
+  const decision = await services.access.decide(pupilId, clientId, services.today());
   if (!decision.allowed) {
-    refuse(ctx, interaction.uid, interaction.clientName, decision.reason);
+    refuse(ctx, details.uid, clientName, decision.reason);
     return false;
   }
 
   await services.accounts.recordLogin(pupilId, services.clock().getTime());
-  await provider.interactionFinished(
-    ctx.req,
-    ctx.res,
-    { login: { accountId: pupilId } },
-    { mergeWithLastSubmission: false },
-  );
+  await finishInteraction(ctx, details, { login: { accountId: pupilId } });
   return true;
+}
+
+/**
+ * What oidc-provider's interactionFinished does, on the interaction this
+ * request has already read (and checked against the session): store the
+ * result and send the browser back to the authorization endpoint. Reading
+ * it a second time would cost a Redis round trip per login.
+ */
+async function finishInteraction(ctx: Context, details: Interaction, result: InteractionResults) {
+  details.result = result;
+  await details.save(details.exp - Math.floor(Date.now() / 1000));
+  ctx.status = 303;
+  ctx.set('Location', details.returnTo);
+  ctx.body = '';
 }
 
 /** The refusal page; its button returns access_denied with the reason to the platform. */

@@ -39,6 +39,13 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
 end`);
 
+// KEYS: a uid or user-code index. ARGV: the key prefix of the model's records.
+// The index lookup and the record in one round trip.
+const FIND_BY_INDEX = redisScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('HGETALL', ARGV[1] .. id)`);
+
 // The set holds full key names, so they are deleted as they are.
 const REVOKE_GRANT = redisScript(`
 local members = redis.call('SMEMBERS', KEYS[1])
@@ -70,22 +77,15 @@ class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const record = await this.redis.hgetall(this.key(id));
-    if (!record.payload) return undefined;
-
-    const payload = JSON.parse(record.payload) as AdapterPayload;
-    if (record.consumed) payload.consumed = Number(record.consumed);
-    return payload;
+    return payloadOf(await this.redis.hgetall(this.key(id)));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const id = await this.redis.get(this.indexKey('uid', uid));
-    return id ? this.find(id) : undefined;
+    return this.findByIndex(this.indexKey('uid', uid));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    const id = await this.redis.get(this.indexKey('userCode', userCode));
-    return id ? this.find(id) : undefined;
+    return this.findByIndex(this.indexKey('userCode', userCode));
   }
 
   async consume(id: string): Promise<void> {
@@ -100,6 +100,18 @@ class RedisAdapter implements Adapter {
     await REVOKE_GRANT.run(this.redis, [grantKey(grantId)], []);
   }
 
+  private async findByIndex(indexKey: string): Promise<AdapterPayload | undefined> {
+    // Keys made inside the script do not get the client's key prefix: it is passed along.
+    const recordPrefix = `${this.redis.options.keyPrefix ?? ''}${this.key('')}`;
+    const fields = (await FIND_BY_INDEX.run(this.redis, [indexKey], [recordPrefix])) as
+      string[] | null;
+    const record: Record<string, string> = {};
+    for (let i = 0; fields && i < fields.length; i += 2) {
+      record[fields[i] as string] = fields[i + 1] as string;
+    }
+    return payloadOf(record);
+  }
+
   private key(id: string): string {
     return `${NAMESPACE}${this.model}:${id}`;
   }
@@ -107,6 +119,13 @@ class RedisAdapter implements Adapter {
   private indexKey(kind: 'uid' | 'userCode', value: string): string {
     return `${NAMESPACE}${this.model}:${kind}:${value}`;
   }
+}
+
+function payloadOf(record: Record<string, string>): AdapterPayload | undefined {
+  if (!record.payload) return undefined;
+  const payload = JSON.parse(record.payload) as AdapterPayload;
+  if (record.consumed) payload.consumed = Number(record.consumed);
+  return payload;
 }
 
 function grantKey(grantId: string): string {

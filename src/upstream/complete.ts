@@ -94,7 +94,7 @@ export function createCompletion(deps: CompletionDeps) {
 
       const outcome = JSON.parse(outcomeJson) as Outcome;
       const clientId = String(details.params.client_id);
-      const interaction = { uid: details.uid, clientId, clientName: deps.clientName(clientId) };
+      const interaction = { details, clientName: deps.clientName(clientId) };
       const isAdmin = outcome.adminInstitutions.length > 0;
 
       if (outcome.pupilId || isAdmin) {
@@ -110,13 +110,7 @@ export function createCompletion(deps: CompletionDeps) {
         );
       }
 
-      const finished = await finishPupilLogin(
-        ctx,
-        provider,
-        services,
-        interaction,
-        outcome.pupilId,
-      );
+      const finished = await finishPupilLogin(ctx, services, interaction, outcome.pupilId);
       if (!finished && !isAdmin) await sessions.close(ctx);
     },
 

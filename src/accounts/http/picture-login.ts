@@ -77,14 +77,8 @@ export function createPictureLoginRouter(
       return showPictures(ctx, session, details.uid, pupilId, error, status);
     }
 
-    const clientId = String(details.params.client_id);
-    await finishPupilLogin(
-      ctx,
-      provider,
-      services,
-      { uid: details.uid, clientId, clientName: clientName(clientId) },
-      result.account.pupilId,
-    );
+    const interaction = { details, clientName: clientName(details.params.client_id) };
+    await finishPupilLogin(ctx, services, interaction, result.account.pupilId);
   });
 
   async function showPictures(
