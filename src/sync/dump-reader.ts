@@ -51,7 +51,7 @@ export interface DumpShape {
 
 export interface DumpSink {
   begin(shape: DumpShape): void;
-  /** One pupil's adjacent records; `bytes` is valid only during the call. */
+  /** One pupil's adjacent records; `bytes` stays untouched until the next `drain`. */
   run(bytes: Buffer, id: string, lines: readonly number[]): void;
   /** Called after each chunk; a returned promise holds the reader until it settles. */
   drain(): void | Promise<void>;
@@ -140,11 +140,17 @@ function shapeOf(fields: string[], raw: Buffer, mapping: ColumnMapping): DumpSha
 }
 
 /**
- * Parses complete records (a batch of runs as the scanner cut them) into
- * records in our column order; `lines` holds each record's first line.
+ * Parses complete records (runs as the scanner cut them, one after the
+ * other) into records in our column order; `lines` holds each record's
+ * first line. Records holding no double quote follow no CSV rule but the
+ * delimiter, so they are split on it directly; any other goes through the
+ * CSV parser.
  */
 export function toRecords(shape: DumpShape, bytes: Buffer, lines: readonly number[]): DumpRecord[] {
-  const rows = parseCsv(bytes, shape.delimiter, lines[0] ?? 1);
+  const rows =
+    bytes.indexOf(QUOTE) < 0
+      ? splitPlain(bytes, shape.delimiter)
+      : parseCsv(bytes, shape.delimiter, lines[0] ?? 1);
   if (rows.length !== lines.length) {
     // The scanner and the parser disagree on where records end: never guess.
     throw new LeerIdError(
@@ -161,6 +167,21 @@ export function toRecords(shape: DumpShape, bytes: Buffer, lines: readonly numbe
     records[i] = { line: lines[i] as number, values, columnsOk };
   }
   return records;
+}
+
+const QUOTE = 0x22;
+
+/** Records without quotes, each ended by LF or CRLF. */
+function splitPlain(bytes: Buffer, delimiter: string): string[][] {
+  const lines = bytes.toString('utf8').split('\n');
+  lines.pop(); // after the last line feed
+  const rows = new Array<string[]>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const end = line.endsWith('\r') ? line.length - 1 : line.length;
+    rows[i] = (end === line.length ? line : line.slice(0, end)).split(delimiter);
+  }
+  return rows;
 }
 
 /** Puts the row's values in our column order; absent optional columns are ''. */

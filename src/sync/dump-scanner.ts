@@ -26,8 +26,9 @@ export interface RunSink {
   /** The header record, once, before any run; returns the discimus_id position. */
   header(fields: string[], raw: Buffer): number;
   /**
-   * One pupil's adjacent records: their bytes (line breaks included, a view
-   * valid only during the call), the id, and each record's first line.
+   * One pupil's adjacent records: their bytes (line breaks included; a view
+   * of a chunk that is never written to again), the id, and each record's
+   * first line.
    */
   run(bytes: Buffer, id: string, lines: readonly number[]): void;
 }

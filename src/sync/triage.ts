@@ -7,7 +7,7 @@
  * Skipping relies on the dump listing each pupil's rows together; a dump that
  * turns out not to (UngroupedDump) must be read again with nothing skipped.
  */
-import { toRecords, type DumpShape, type DumpSink } from './dump-reader.js';
+import { toRecords, type DumpRecord, type DumpShape, type DumpSink } from './dump-reader.js';
 import { GroupingProof } from './grouping.js';
 import { checkPupilRun } from './pupil-checks.js';
 import { FaultList } from './row-faults.js';
@@ -87,7 +87,7 @@ export class DumpTriage implements DumpSink {
   private parseBatch(): void {
     const batch = this.batch;
     this.batch = new RunBatch();
-    const records = toRecords(this.shape as DumpShape, batch.bytes(), batch.lines);
+    const records = batch.records(this.shape as DumpShape);
     let next = 0;
 
     for (let i = 0; i < batch.runs; i++) {
@@ -115,17 +115,39 @@ export class DumpTriage implements DumpSink {
   }
 }
 
-/** Runs waiting to be parsed: their bytes copied, since the scanner's are views. */
+/**
+ * Runs waiting to be parsed. The scanner's bytes stay untouched until the
+ * next drain, so runs are kept as views, adjacent ones merged, and copied
+ * once when the batch is parsed.
+ */
 class RunBatch {
   runs = 0;
-  readonly parts: Buffer[] = [];
+  private readonly parts: Buffer[] = [];
+  /** Where each run starts in the batch's bytes. */
+  private readonly starts: number[] = [];
+  private length = 0;
   readonly lines: number[] = [];
   readonly sizes: number[] = [];
   readonly ids: string[] = [];
   readonly hashes: (string | null)[] = [];
 
   add(bytes: Buffer, id: string, lines: readonly number[], runHash: string | null): void {
-    this.parts.push(Buffer.from(bytes));
+    const last = this.parts[this.parts.length - 1];
+    if (
+      last &&
+      last.buffer === bytes.buffer &&
+      last.byteOffset + last.length === bytes.byteOffset
+    ) {
+      this.parts[this.parts.length - 1] = Buffer.from(
+        last.buffer,
+        last.byteOffset,
+        last.length + bytes.length,
+      );
+    } else {
+      this.parts.push(bytes);
+    }
+    this.starts.push(this.length);
+    this.length += bytes.length;
     for (const line of lines) this.lines.push(line);
     this.sizes.push(lines.length);
     this.ids.push(id);
@@ -133,7 +155,19 @@ class RunBatch {
     this.runs++;
   }
 
-  bytes(): Buffer {
-    return this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+  /** All records of the batch; a run with a quote is parsed on its own. */
+  records(shape: DumpShape): DumpRecord[] {
+    const bytes = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    if (bytes.indexOf(0x22) < 0) return toRecords(shape, bytes, this.lines);
+
+    const records: DumpRecord[] = [];
+    let line = 0;
+    for (let i = 0; i < this.runs; i++) {
+      const end = i + 1 < this.runs ? (this.starts[i + 1] as number) : bytes.length;
+      const lines = this.lines.slice(line, line + (this.sizes[i] as number));
+      records.push(...toRecords(shape, bytes.subarray(this.starts[i], end), lines));
+      line += lines.length;
+    }
+    return records;
   }
 }
