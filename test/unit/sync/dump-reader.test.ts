@@ -5,6 +5,7 @@ import {
   type DumpRecord,
   type DumpShape,
 } from '../../../src/sync/dump-reader.js';
+import { parseCsv } from '../../../src/sync/csv.js';
 import { DEFAULT_MAPPING, loadColumnMapping } from '../../../src/sync/mapping.js';
 import { dump } from '../../helpers/sync.js';
 
@@ -85,4 +86,30 @@ describe('dump reader', () => {
       expect(await faultOf(dump(file))).to.equal(code);
     });
   }
+
+  it('splits records without quotes exactly as the CSV parser reads them', () => {
+    const pieces = ['', ' ', 'a b', 'é', 'Ω', '\r', '\t', ';', 'x\ry', '  z  '];
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const fields = Array.from({ length: 1 + (i % 5) }, (_, k) => pieces[(i * 7 + k * 3) % 10]);
+      lines.push(fields.join(',') + (i % 3 === 0 ? '\r\n' : '\n'));
+    }
+    const bytes = Buffer.from(lines.join(''));
+    const numbers = lines.map((_, i) => i + 2);
+    const shape: DumpShape = {
+      delimiter: ',',
+      positions: [0, 1, 2, 3, 4],
+      width: 5,
+      inOrder: false,
+      fingerprint: 'x',
+    };
+
+    const split = toRecords(shape, bytes, numbers);
+    const parsed = toRecords(shape, Buffer.concat([bytes, Buffer.from('"q"\n')]), [
+      ...numbers,
+      999,
+    ]).slice(0, -1);
+    expect(split).to.deep.equal(parsed);
+    expect(parseCsv(bytes, ',', 2)).to.have.length(200);
+  });
 });
