@@ -112,4 +112,13 @@ describe('dump reader', () => {
     expect(split).to.deep.equal(parsed);
     expect(parseCsv(bytes, ',', 2)).to.have.length(200);
   });
+
+  it('names the line and the byte of text that is not UTF-8, and the file', async () => {
+    const file = dump('invalid/latin1.csv');
+    const error = await readAll(file).catch((e: Error) => e);
+    expect(error).to.have.property('code', 'dump.encoding');
+    expect((error as Error).message).to.equal(
+      `${file}: line 2: not valid UTF-8 (byte 248 of the uncompressed text)`,
+    );
+  });
 });
