@@ -6,6 +6,9 @@
  */
 import type { Db } from './db.js';
 
+/** Rows per statement: well within the bound-parameter limits of both stores. */
+const CHUNK = 1000;
+
 export function createPlatformLinkStore(db: Db) {
   /** The opt-out row, if any, of the link row `l`: a link counts only without one. */
   const optOutOf = () =>
@@ -67,24 +70,52 @@ export function createPlatformLinkStore(db: Db) {
       });
     },
 
-    /** Makes the config-sourced links exactly `links`, in one transaction. */
+    /**
+     * Makes the config-sourced links exactly `links`, in one transaction.
+     * Every node start calls this with the same registrations, so only the
+     * difference is written: rewriting thousands of unchanged rows at each
+     * start leaves as many dead rows behind for the login lookups to skip.
+     */
     async replaceConfigLinks(
       links: { clientId: string; institutionNumber: string }[],
       now: number,
     ) {
+      const pairKey = (clientId: string, institutionNumber: string) =>
+        `${clientId}\u0000${institutionNumber}`;
+      const wanted = new Map(
+        links.map((link) => [pairKey(link.clientId, link.institutionNumber), link]),
+      );
       await db.transaction(async (trx) => {
-        await trx('platform_links').where({ source: 'config' }).delete();
-        if (links.length === 0) return;
-        const rows = links.map((link) => ({
-          client_id: link.clientId,
-          institution_number: link.institutionNumber,
-          source: 'config',
-          created_at: now,
-        }));
-        await trx('platform_links')
-          .insert(rows)
-          .onConflict(['institution_number', 'client_id'])
-          .ignore();
+        const current = await trx('platform_links')
+          .select('client_id', 'institution_number')
+          .where({ source: 'config' });
+        const present = new Set(
+          current.map((row) => pairKey(row.client_id, row.institution_number)),
+        );
+        const stale = current
+          .filter((row) => !wanted.has(pairKey(row.client_id, row.institution_number)))
+          .map((row) => [row.client_id as string, row.institution_number as string]);
+        const missing = [...wanted]
+          .filter(([key]) => !present.has(key))
+          .map(([, link]) => ({
+            client_id: link.clientId,
+            institution_number: link.institutionNumber,
+            source: 'config',
+            created_at: now,
+          }));
+
+        for (let i = 0; i < stale.length; i += CHUNK) {
+          await trx('platform_links')
+            .where({ source: 'config' })
+            .whereIn(['client_id', 'institution_number'], stale.slice(i, i + CHUNK))
+            .delete();
+        }
+        for (let i = 0; i < missing.length; i += CHUNK) {
+          await trx('platform_links')
+            .insert(missing.slice(i, i + CHUNK))
+            .onConflict(['institution_number', 'client_id'])
+            .ignore();
+        }
       });
     },
   };

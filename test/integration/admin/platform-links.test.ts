@@ -100,4 +100,21 @@ describe('platform links: a school’s own choice', function () {
     );
     expect(await services.links.findInstitutions('platform-c')).to.deep.equal([]);
   });
+
+  it('drops a config link the registrations no longer list and rewrites no unchanged one', async () => {
+    const configRows = () =>
+      db('platform_links')
+        .select('institution_number', 'created_at')
+        .where({ client_id: 'platform-a', source: 'config' })
+        .orderBy('institution_number');
+    const before = await configRows();
+    await services.links.replaceConfigLinks(
+      [{ clientId: 'platform-a', institutionNumber: SCHOOL_A }],
+      5,
+    );
+    expect(await configRows()).to.deep.equal(
+      before.filter((row) => row.institution_number === SCHOOL_A),
+    );
+    expect((await decide(ids.b, 'platform-a')).allowed).to.equal(false);
+  });
 });
