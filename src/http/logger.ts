@@ -23,10 +23,16 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Standard output by default, written in blocks of at least 4 KiB and at
+ * least every 250 ms rather than one write per line: a node logs several
+ * lines per login, and each write is a system call that wakes the reader.
+ * pino flushes what is left when the process exits.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     { level, base: { service: 'leerid' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    destination,
+    destination ?? pino.destination({ dest: 1, minLength: 4096, periodicFlush: 250 }),
   );
 }
 
