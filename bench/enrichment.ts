@@ -4,12 +4,10 @@
  * as the provider runs it, one after another for random pupils of the 1.2
  * million. Measures latency, so one lookup at a time.
  */
-import { readFileSync } from 'node:fs';
 import { createAccessPolicy } from '../src/oidc/access.js';
 import { createDb } from '../src/store/db.js';
-import { createPlatformLinkStore } from '../src/store/platform-links.js';
 import { createPupilAccessStore } from '../src/store/pupil-access.js';
-import type { Dataset } from './lib/dataset.js';
+import { linkSchools, type Dataset } from './lib/dataset.js';
 import type { RunResult } from './lib/stats.js';
 
 export async function benchEnrichment(
@@ -19,9 +17,8 @@ export async function benchEnrichment(
 ): Promise<RunResult> {
   const db = createDb(dataset.url);
   try {
-    const links = createPlatformLinkStore(db);
     const access = createAccessPolicy(createPupilAccessStore(db));
-    await linkSchools(links, dataset.clientsFile);
+    await linkSchools(db, dataset.clientsFile);
     // A block sample of about twice what is needed, shuffled: fast on 1.2 million rows.
     const total = Number((await db('pupils').count({ n: '*' }).first())?.n);
     const percent = Math.min(100, ((lookups * 2) / total) * 100);
@@ -55,18 +52,4 @@ export async function benchEnrichment(
   } finally {
     await db.destroy();
   }
-}
-
-/** The links a node makes from the clients file at start, made here too. */
-async function linkSchools(links: ReturnType<typeof createPlatformLinkStore>, file: string) {
-  const { clients } = JSON.parse(readFileSync(file, 'utf8')) as {
-    clients: { client_id: string; institutions: string[] }[];
-  };
-  const wanted = clients.flatMap((client) =>
-    client.institutions.map((institutionNumber) => ({
-      clientId: client.client_id,
-      institutionNumber,
-    })),
-  );
-  await links.replaceConfigLinks(wanted, Date.now());
 }

@@ -24,7 +24,8 @@ import { loadConfig } from '../src/config/load.js';
 import { createDb } from '../src/store/db.js';
 import { closeRedis, connectRedis, createRedis } from '../src/store/redis.js';
 import { deleteByPrefix } from '../test/helpers/redis.js';
-import { ensureDataset } from './lib/dataset.js';
+import { serviceCpuSeconds } from './lib/cpu.js';
+import { BENCH_PG_URL, ensureDataset } from './lib/dataset.js';
 import { Nodes } from './lib/http-client.js';
 import { loginFlow } from './lib/login-flow.js';
 import { freePort, processCpuSeconds, startNode } from './lib/nodes.js';
@@ -37,6 +38,7 @@ const COMPARE = process.env.PROFILE_COMPARE;
 const COUNT = process.env.PROFILE_COUNT === '1';
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'leerid-bench-ops');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const DATABASE = new URL(BENCH_PG_URL).pathname.slice(1);
 const prefix = `leerid-profile:${randomUUID().slice(0, 8)}:`;
 
 const dataset = await ensureDataset({ pupils: 1, dir: DIR, loginAccounts: 400 });
@@ -45,6 +47,7 @@ interface Target {
   label: string;
   nodes: Nodes;
   cpuSeconds(): number;
+  mainThreadCpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -64,25 +67,40 @@ async function cpuPerFlow() {
   if (COMPARE) targets.push(await childNode(COMPARE, COMPARE));
   for (const target of targets) await flows(target.nodes, Math.min(200, FLOWS));
 
-  const results = new Map<string, number[]>(targets.map((target) => [target.label, []]));
+  const results = new Map<string, { node: number[]; main: number[] }>(
+    targets.map((target) => [target.label, { node: [], main: [] }]),
+  );
   for (let round = 1; round <= (COMPARE ? ROUNDS : 1); round += 1) {
     for (const target of round % 2 ? targets : [...targets].reverse()) {
-      const cpuBefore = target.cpuSeconds();
+      const [cpuBefore, mainBefore] = [target.cpuSeconds(), target.mainThreadCpuSeconds()];
+      const loadBefore = process.cpuUsage();
+      const servicesBefore = serviceCpuSeconds(DATABASE);
       const started = performance.now();
       await flows(target.nodes, FLOWS);
       const seconds = (performance.now() - started) / 1000;
-      const msPerFlow = ((target.cpuSeconds() - cpuBefore) / FLOWS) * 1000;
-      results.get(target.label)?.push(msPerFlow);
+      const node = ((target.cpuSeconds() - cpuBefore) / FLOWS) * 1000;
+      const main = ((target.mainThreadCpuSeconds() - mainBefore) / FLOWS) * 1000;
+      const { user, system } = process.cpuUsage(loadBefore);
+      const load = (user + system) / 1000 / FLOWS;
+      const services = serviceCpuSeconds(DATABASE);
+      const perFlow = (seconds: number) => `${((seconds / FLOWS) * 1000).toFixed(2)} ms`;
       log(
-        `${target.label}: ${(FLOWS / seconds).toFixed(1)} flows/s, ` +
-          `node CPU per flow ${msPerFlow.toFixed(2)} ms`,
+        `  load generator user ${perFlow(user / 1e6)}, system ${perFlow(system / 1e6)}; ` +
+          `PostgreSQL ${perFlow(services.postgres - servicesBefore.postgres)}, ` +
+          `Redis ${perFlow(services.redis - servicesBefore.redis)} (all its clients)`,
+      );
+      results.get(target.label)?.node.push(node);
+      results.get(target.label)?.main.push(main);
+      log(
+        `${target.label}: ${(FLOWS / seconds).toFixed(1)} flows/s, CPU per flow: ` +
+          `node ${node.toFixed(2)} ms, its JavaScript thread ${main.toFixed(2)} ms, ` +
+          `load generator ${load.toFixed(2)} ms`,
       );
     }
   }
-  for (const [label, values] of results) {
-    const sorted = [...values].sort((a, b) => a - b);
+  for (const [label, { node, main }] of results) {
     log(
-      `median node CPU per flow, ${label}: ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)} ms`,
+      `median CPU per flow, ${label}: node ${median(node)} ms, JavaScript thread ${median(main)} ms`,
     );
   }
 }
@@ -107,6 +125,11 @@ async function countPerFlow() {
   for (const [command, n] of Object.entries(byCommand).sort((a, b) => b[1] - a[1])) {
     log(`  ${command} ${(n / FLOWS).toFixed(2)}`);
   }
+}
+
+function median(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (sorted[Math.floor(sorted.length / 2)] ?? Number.NaN).toFixed(2);
 }
 
 /** `count` login flows, `IN_FLIGHT` at a time; the first error ends the run. */
@@ -142,7 +165,13 @@ async function environment() {
 async function childNode(label: string, cwd?: string): Promise<Target> {
   const { port, nodes, env } = await environment();
   const node = await startNode(port, env, cwd);
-  return { label, nodes, cpuSeconds: () => node.cpuSeconds(), stop: () => node.stop() };
+  return {
+    label,
+    nodes,
+    cpuSeconds: () => node.cpuSeconds(),
+    mainThreadCpuSeconds: () => node.mainThreadCpuSeconds(),
+    stop: () => node.stop(),
+  };
 }
 
 /** The app in this process, counting the SQL statements it sends by text. */
@@ -163,6 +192,7 @@ async function inProcessNode() {
     label: 'in process',
     nodes,
     cpuSeconds: () => processCpuSeconds(process.pid),
+    mainThreadCpuSeconds: () => processCpuSeconds(process.pid, process.pid),
     sqlStatements: () => new Map(statements),
     async stop() {
       server.closeAllConnections();

@@ -38,6 +38,24 @@ export function cpuSnapshot(ourPids: number[], database: string): CpuSnapshot {
   return { total, busy: total - idle, ours };
 }
 
+/** CPU seconds so far of Redis and of the PostgreSQL backends serving `database`. */
+export function serviceCpuSeconds(database: string): { postgres: number; redis: number } {
+  const seconds = { postgres: 0, redis: 0 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmdline.startsWith('redis-server')) seconds.redis += processJiffies(entry) / 100;
+      else if (cmdline.startsWith('postgres:') && cmdline.includes(` ${database} `)) {
+        seconds.postgres += processJiffies(entry) / 100;
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return seconds;
+}
+
 /** Share of the whole machine (all cores) that others used between two snapshots. */
 export function othersShare(before: CpuSnapshot, after: CpuSnapshot): number {
   const total = after.total - before.total;

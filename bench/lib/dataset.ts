@@ -5,12 +5,13 @@
  * Discimus dump and reused by later runs. A few hundred of the accounts get
  * a known password for the login flows.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import { writeDemoDump } from '../../src/demo/index.js';
 import { createDb, migrateLatest, type Db } from '../../src/store/db.js';
+import { createPlatformLinkStore } from '../../src/store/platform-links.js';
 import { runSync } from '../../src/sync/index.js';
 import { todayIn } from '../../src/util/dates.js';
 import { migrationSource } from '../../migrations/index.js';
@@ -64,6 +65,7 @@ export async function ensureDataset(options: {
     else log(`dataset: ${present.toLocaleString('en')} pupils already in ${BENCH_PG_URL}`);
 
     const { file: clientsFile, schools, small } = await writeClientsFile(db, options.dir);
+    await linkSchools(db, clientsFile);
     const usernames = await giveKnownPasswords(db, options.loginAccounts, today);
     const smallUsernames = await giveKnownPasswords(db, options.loginAccounts, today, small);
     const dataset = { url: BENCH_PG_URL, dir: options.dir, clientsFile, today, schools };
@@ -159,6 +161,26 @@ async function giveKnownPasswords(
     )
     .update({ password_hash: hash, status: 'active' });
   return rows.map((row) => row.username as string);
+}
+
+/**
+ * The links a node makes from the clients file at start, made here first and
+ * then vacuumed and analysed: this PostgreSQL runs without autovacuum, and
+ * without statistics (or with the dead rows of earlier link rewrites) the
+ * planner scans all of a platform's links at every access decision.
+ */
+export async function linkSchools(db: Db, file: string): Promise<void> {
+  const { clients } = JSON.parse(readFileSync(file, 'utf8')) as {
+    clients: { client_id: string; institutions: string[] }[];
+  };
+  const wanted = clients.flatMap((client) =>
+    client.institutions.map((institutionNumber) => ({
+      clientId: client.client_id,
+      institutionNumber,
+    })),
+  );
+  await createPlatformLinkStore(db).replaceConfigLinks(wanted, Date.now());
+  await db.raw('VACUUM ANALYZE platform_links');
 }
 
 /**

@@ -12,6 +12,8 @@ export interface BenchNode {
   port: number;
   child: ChildProcess;
   cpuSeconds(): number;
+  /** CPU time of the JavaScript thread alone (not argon2's or the GC's threads). */
+  mainThreadCpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startNode(
     port,
     child,
     cpuSeconds: () => processCpuSeconds(child.pid as number),
+    mainThreadCpuSeconds: () => processCpuSeconds(child.pid as number, child.pid as number),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -62,9 +65,9 @@ export async function startNode(
   };
 }
 
-/** utime + stime of a process, in seconds (Linux). */
-export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a process, or of one of its threads, in seconds (Linux). */
+export function processCpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(`/proc/${pid}${thread ? `/task/${thread}` : ''}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks / 100;
