@@ -3,44 +3,67 @@
  * data is several times faster than growing it row by row, so secondary
  * indexes, unique constraints and foreign keys of the mirrored tables are
  * dropped inside the run's transaction and rebuilt before it commits.
- * Primary keys stay (other tables refer to pupils.id). All of this is
- * transactional DDL, so a failed or killed run leaves the schema intact.
+ * Primary keys stay unless asked for (other tables refer to pupils.id). All
+ * of this is transactional DDL, so a failed or killed run leaves the schema
+ * intact.
  */
 import type { SyncSession } from './session.js';
 
 const TABLES = ['pupils', 'enrolments', 'accounts'];
+/** Primary keys on random UUIDs; enrolments.id is a sequence and grows at its end. */
+const RANDOM_KEYS = ['pupils', 'accounts'];
 
 interface Rebuild {
   drop: string;
   create: string;
 }
 
+export interface BulkLoadOptions {
+  /**
+   * PostgreSQL: drop the primary keys on random UUIDs too (pupils, accounts;
+   * and every foreign key that uses them), for a load that writes in no key
+   * order (createFirstImport: UUIDs in dump order). SQLite cannot drop one.
+   */
+  primaryKeys?: boolean;
+}
+
 /** Runs `work` with the indexes dropped when the store holds no pupils yet. */
-export async function withBulkLoad<T>(session: SyncSession, work: () => Promise<T>): Promise<T> {
-  const [row] = await session.all('SELECT 1 FROM pupils LIMIT 1');
-  if (row) return work();
+export async function withBulkLoad<T>(
+  session: SyncSession,
+  work: () => Promise<T>,
+  options: BulkLoadOptions = {},
+): Promise<T> {
+  const [row] = await session.all<{ n: number }>('SELECT count(*) AS n FROM pupils');
+  if (Number(row?.n) > 0) return work();
 
   const rebuilds =
-    session.dialect === 'pg' ? await pgRebuilds(session) : await sqliteRebuilds(session);
+    session.dialect === 'pg'
+      ? await pgRebuilds(session, Boolean(options.primaryKeys))
+      : await sqliteRebuilds(session);
   for (const { drop } of rebuilds) await session.run(drop);
 
   const result = await work();
 
   // Recreate in reverse: unique constraints before the foreign keys that use them.
   for (const { create } of [...rebuilds].reverse()) await session.run(create);
-  // The planner's statistics of empty tables would mislead the next night.
-  await session.run(session.dialect === 'pg' ? `ANALYZE ${TABLES.join(', ')}` : 'ANALYZE');
   return result;
 }
 
-async function pgRebuilds(session: SyncSession): Promise<Rebuild[]> {
+async function pgRebuilds(session: SyncSession, primaryKeys: boolean): Promise<Rebuild[]> {
   const tables = TABLES.map((t) => `'${t}'::regclass`).join(', ');
+  // With the primary keys go the foreign keys of other tables that use them.
+  const keyed = RANDOM_KEYS.map((t) => `'${t}'::regclass`).join(', ');
+  const wanted = primaryKeys
+    ? `(conrelid IN (${tables}) AND contype IN ('f', 'u'))
+       OR (conrelid IN (${keyed}) AND contype = 'p')
+       OR (confrelid IN (${keyed}) AND contype = 'f')`
+    : `conrelid IN (${tables}) AND contype IN ('f', 'u')`;
   const constraints = await session.all<{ table: string; name: string; def: string }>(
     `SELECT conrelid::regclass::text AS table, conname AS name,
             pg_get_constraintdef(oid) AS def
        FROM pg_constraint
-      WHERE conrelid IN (${tables}) AND contype IN ('f', 'u')
-      ORDER BY contype`,
+      WHERE ${wanted}
+      ORDER BY contype, conname`,
   );
   const indexes = await session.all<{ name: string; def: string }>(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
@@ -49,7 +72,7 @@ async function pgRebuilds(session: SyncSession): Promise<Rebuild[]> {
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
   );
 
-  // Foreign keys ('f' sorts before 'u') are dropped first and rebuilt last.
+  // Foreign keys ('f' sorts before 'p' and 'u') are dropped first and rebuilt last.
   return [
     ...constraints.map((c) => ({
       drop: `ALTER TABLE ${c.table} DROP CONSTRAINT ${quote(c.name)}`,

@@ -1,0 +1,262 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stagedRowsOf } from '../../../bench/lib/staged-rows.js';
+import { mulberry32 } from '../../../src/demo/prng.js';
+import { writeDemoDump } from '../../../src/demo/index.js';
+import type { Db } from '../../../src/store/db.js';
+import { withBulkLoad } from '../../../src/sync/bulk-load.js';
+import { createFirstImport, type FirstImportCounts } from '../../../src/sync/first-import.js';
+import { runSync } from '../../../src/sync/index.js';
+import { openSession } from '../../../src/sync/session.js';
+import type { StagedRow } from '../../../src/sync/validate-row.js';
+import { freshDb } from '../../helpers/db.js';
+import { dump, NOW, syncOptions } from '../../helpers/sync.js';
+
+const TODAY = '2026-12-03';
+const HEADER =
+  'discimus_id,insz,family_name,given_name,gender,birth_date,institution_number,' +
+  'institution_name,location_number,stamnummer,kind_of_education,administrative_group,' +
+  'enrolment_date,start_date,end_date';
+
+/** The first import through createFirstImport, as the sync will run it. */
+async function firstImport(db: Db, file: string): Promise<FirstImportCounts> {
+  const session = await openSession(db);
+  try {
+    await session.begin();
+    const counts = await withBulkLoad(
+      session,
+      async () => {
+        const writer = await createFirstImport(session, { nowMs: NOW.getTime(), today: TODAY });
+        for await (const batch of stagedRowsOf(file, TODAY, 7)) {
+          for (const row of batch) writer.push(row);
+          await writer.flush();
+        }
+        await writer.finish();
+        return writer.complete();
+      },
+      { primaryKeys: true },
+    );
+    await session.commit();
+    return counts;
+  } catch (error) {
+    await session.rollback();
+    throw error;
+  } finally {
+    await session.release();
+  }
+}
+
+/** The mirrored tables with the random UUIDs replaced by Discimus ids. */
+async function store(db: Db) {
+  const pupils = await db('pupils').select('*').orderBy('discimus_id');
+  const idOf = new Map(pupils.map((p) => [p.id as string, p.discimus_id as string]));
+  const withoutIds = (rows: Record<string, unknown>[]) =>
+    rows.map(({ id: _id, pupil_id: pupilId, ...rest }) => ({
+      ...rest,
+      ...(pupilId === undefined ? {} : { pupil: idOf.get(pupilId as string) }),
+    }));
+  const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+  return {
+    // dump_hash is what the reading side computed (runHash): compared in its own test.
+    pupils: withoutIds(pupils.map((p) => ({ ...p, dump_hash: p.dump_hash !== null }))),
+    enrolments: sorted(withoutIds(await db('enrolments').select('*'))),
+    accounts: sorted(withoutIds(await db('accounts').select('*'))),
+    institutions: await db('institutions').select('*').orderBy('institution_number'),
+    locations: await db('locations').select('*').orderBy(['institution_number', 'location_number']),
+    usernameCounters: await db('username_counters').select('*').orderBy('base'),
+  };
+}
+
+/** Imports `file` both ways into two fresh stores (prepared alike) and compares them. */
+async function compareWithSync(file: string, prepare: (db: Db) => Promise<void> = async () => {}) {
+  const reference = await freshDb();
+  const { report, expected } = await (async () => {
+    try {
+      await prepare(reference);
+      const report = await runSync(reference, file, syncOptions());
+      return { report, expected: await store(reference) };
+    } finally {
+      await reference.destroy();
+    }
+  })();
+
+  const db = await freshDb();
+  try {
+    await prepare(db);
+    const counts = await firstImport(db, file);
+    const actual = await store(db);
+    const hashes = new Map(
+      (await db('pupils').select('discimus_id', 'dump_hash')).map((p) => [
+        p.discimus_id as string,
+        p.dump_hash as string | null,
+      ]),
+    );
+    for (const table of Object.keys(expected) as (keyof typeof expected)[]) {
+      expect(actual[table], table).to.deep.equal(expected[table]);
+    }
+    expect(counts).to.deep.equal({
+      pupils: report.pupils.new,
+      enrolments: report.enrolments.new,
+      accountsCreated: report.accounts.created,
+      institutionsNew: report.institutions.new,
+      locationsNew: report.locations.new,
+    });
+    return { counts, actual, hashes };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A dump's pupils in a shuffled order, each pupil's rows still together. */
+function shuffledPupils(source: string, out: string, seed: number): void {
+  const [header, ...lines] = readFileSync(source, 'utf8').trimEnd().split('\n');
+  const pupils = new Map<string, string[]>();
+  for (const line of lines) {
+    const id = line.slice(0, line.indexOf(','));
+    pupils.set(id, [...(pupils.get(id) ?? []), line]);
+  }
+  const groups = [...pupils.values()];
+  const random = mulberry32(seed);
+  for (let i = groups.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [groups[i], groups[j]] = [groups[j] as string[], groups[i] as string[]];
+  }
+  writeFileSync(out, `${[header, ...groups.flat()].join('\n')}\n`);
+}
+
+describe('sync: first import straight into the final tables', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'leerid-first-import-test-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes what the staging path writes for the fixture dump', async () => {
+    const { counts, hashes } = await compareWithSync(dump('valid/night-1.csv'));
+    const runHashes = new Map<string, string | null>();
+    for await (const batch of stagedRowsOf(dump('valid/night-1.csv'), TODAY)) {
+      for (const row of batch) if (row.pupilFirst) runHashes.set(row.discimusId, row.runHash);
+    }
+    expect(hashes).to.deep.equal(runHashes);
+    expect(counts).to.deep.equal({
+      pupils: 5,
+      enrolments: 6,
+      accountsCreated: 4,
+      institutionsNew: 3,
+      locationsNew: 3,
+    });
+  });
+
+  it('numbers usernames in Discimus id order, whatever the order of the pupils', async () => {
+    const demo = join(dir, 'demo.csv');
+    await writeDemoDump({ pupils: 3000, out: demo, today: TODAY, seed: 3 });
+    const shuffled = join(dir, 'shuffled.csv');
+    shuffledPupils(demo, shuffled, 11);
+    const { actual } = await compareWithSync(shuffled);
+    expect(actual.usernameCounters.some((c) => Number(c.taken) > 2)).to.equal(true);
+  });
+
+  it('numbers after username_counters, keeps known schools, escapes, orders names as bytes', async () => {
+    const file = join(dir, 'tricky.csv');
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
+        'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
+        'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
+        'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
+        'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
+        'D11,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
+        'D12,,Peeters,Jan,M,2012-01-05,100006,Nieuw,200007,5,lager,5A,2026-06-01,2026-09-01,',
+      ].join('\n') + '\n',
+    );
+    const prepare = async (db: Db) => {
+      await db('username_counters').insert({ base: 'lotte.janssens', taken: 3 });
+      await db('institutions').insert([
+        { institution_number: '100001', name: 'Oud' },
+        { institution_number: '100005', name: 'Blijft' },
+        { institution_number: '100006', name: null },
+      ]);
+      await db('locations').insert({ institution_number: '100001', location_number: '200001' });
+    };
+    const { actual, counts } = await compareWithSync(file, prepare);
+
+    expect(actual.accounts.map((a) => JSON.parse(a).username).sort()).to.deep.equal([
+      'jan.peeters',
+      'jan.peeters2',
+      'lotte.janssens4',
+      'lotte.janssens5',
+      'tabbed.backslash',
+    ]);
+    expect(actual.institutions).to.deep.include({
+      institution_number: '100004',
+      name: 'School \u{1F600}',
+    });
+    expect(
+      actual.pupils.find((p) => (p as { discimus_id?: string }).discimus_id === 'D10'),
+    ).to.include({
+      given_name: 'Tab\tbed',
+      family_name: 'Back\\slash',
+    });
+    expect(counts).to.include({ institutionsNew: 1, locationsNew: 4 });
+  });
+
+  it('leaves the store as it was after an abort and a rollback', async () => {
+    const db = await freshDb();
+    const session = await openSession(db);
+    try {
+      await session.begin();
+      const work = withBulkLoad(session, async () => {
+        const writer = await createFirstImport(session, { nowMs: NOW.getTime(), today: TODAY });
+        for await (const batch of stagedRowsOf(dump('valid/night-1.csv'), TODAY)) {
+          for (const row of batch) writer.push(row);
+          await writer.flush();
+        }
+        const fault = new Error('a fault in the dump');
+        await writer.abort(fault);
+        throw fault;
+      });
+      await work.catch(async (error: Error) => {
+        expect(error.message).to.equal('a fault in the dump');
+        await session.rollback();
+      });
+      expect(await session.all('SELECT 1 AS ok')).to.have.length(1);
+    } finally {
+      await session.release();
+    }
+    try {
+      for (const table of ['pupils', 'enrolments', 'accounts']) {
+        const [row] = await db(table).count({ n: '*' });
+        expect(Number(row?.n), table).to.equal(0);
+      }
+      const counts = await firstImport(db, dump('valid/night-1.csv'));
+      expect(counts.pupils).to.equal(5);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('refuses rows that do not start with a pupil', async () => {
+    const db = await freshDb();
+    const session = await openSession(db);
+    try {
+      await session.begin();
+      const writer = await createFirstImport(session, { nowMs: NOW.getTime(), today: TODAY });
+      const { value: batch } = await stagedRowsOf(dump('valid/night-1.csv'), TODAY).next();
+      const row = { ...(batch?.[0] as StagedRow), pupilFirst: 0 };
+      expect(() => writer.push(row)).to.throw(/grouped/);
+      await writer.abort(new Error('refused'));
+      await session.rollback();
+    } finally {
+      await session.release();
+      await db.destroy();
+    }
+  });
+});
