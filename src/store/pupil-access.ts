@@ -4,7 +4,7 @@
  * uses the platform (a link row and no opt-out, as in platform-links.ts).
  * A login asks this several times; one round trip each instead of three.
  */
-import { rowsOf, type Db } from './db.js';
+import { dialectOf, rowsOf, type Db } from './db.js';
 import type { Enrolment, Pupil } from './pupils.js';
 
 export interface PupilAccess {
@@ -13,13 +13,16 @@ export interface PupilAccess {
   enrolments: { enrolment: Enrolment; linked: boolean }[];
 }
 
-// Positional bindings: client id, today, today, pupil id.
-const SQL = `
+// Positional bindings: client id, today, today, pupil id. On PostgreSQL the
+// enrolment's school number is a "C"-collated code and the link's is not; a
+// comparison across collations cannot use the link's primary key, and would
+// read all of a platform's links (thousands) per enrolment.
+const accessStatement = (sameCollation: string) => `
 select p.id, p.discimus_id, p.insz, p.given_name, p.family_name,
   e.institution_number, e.location_number, e.administrative_group, e.kind_of_education,
   case when exists (
     select 1 from platform_links l
-    where l.client_id = ? and l.institution_number = e.institution_number
+    where l.client_id = ? and l.institution_number = e.institution_number${sameCollation}
       and not exists (
         select 1 from platform_opt_outs o
         where o.institution_number = l.institution_number and o.client_id = l.client_id)
@@ -31,9 +34,10 @@ where p.id = ?
 order by e.institution_number, e.location_number, e.administrative_group`;
 
 export function createPupilAccessStore(db: Db) {
+  const statement = accessStatement(dialectOf(db) === 'pg' ? ' collate "default"' : '');
   return {
     async find(pupilId: string, clientId: string, today: string): Promise<PupilAccess | undefined> {
-      const rows = rowsOf(await db.raw(SQL, [clientId, today, today, pupilId]));
+      const rows = rowsOf(await db.raw(statement, [clientId, today, today, pupilId]));
       const first = rows[0];
       if (!first) return undefined;
       return {
