@@ -274,18 +274,23 @@ function copyText(value: string | null): string {
  * from a closed list, base64 hashes, lower-case usernames) that excludes them.
  */
 
+/** As apply.ts keeps it: only a pupil that gets an account may be skipped later. */
+function dumpHashOf(row: StagedRow): string | null {
+  return row.pupilHasCurrent === 1 ? row.runHash : null;
+}
+
 function pupilLine(row: StagedRow, pupilId: string, stamps: string): string {
   if (NEEDS_ESCAPE.test(row.familyName) || NEEDS_ESCAPE.test(row.givenName)) {
     return (
       `${pupilId}\t${row.discimusId}\t${row.insz ?? '\\N'}\t${copyText(row.givenName)}\t` +
       `${copyText(row.familyName)}\t${row.gender}\t${row.birthDate}\t${row.pupilHash}\t` +
-      `${row.runHash ?? '\\N'}${stamps}`
+      `${dumpHashOf(row) ?? '\\N'}${stamps}`
     );
   }
   return (
     `${pupilId}\t${row.discimusId}\t${row.insz ?? '\\N'}\t${row.givenName}\t` +
     `${row.familyName}\t${row.gender}\t${row.birthDate}\t${row.pupilHash}\t` +
-    `${row.runHash ?? '\\N'}${stamps}`
+    `${dumpHashOf(row) ?? '\\N'}${stamps}`
   );
 }
 
@@ -369,7 +374,7 @@ function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
           row.gender,
           row.birthDate,
           row.pupilHash,
-          row.runHash,
+          dumpHashOf(row),
           now,
           now,
           now,

@@ -24,6 +24,7 @@ import {
   stagePupilsFromFirstRows,
 } from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
+import { createFirstImport } from './first-import.js';
 import { loadStoredPupils, type StoredPupils } from './stored-pupils.js';
 import { DumpTriage, UngroupedDump } from './triage.js';
 import { assertPlausible, evaluateGuards } from './guards.js';
@@ -65,9 +66,17 @@ export interface SyncOptions {
   /** How new accounts' usernames are made; default given.family. */
   usernameScheme?: UsernameScheme;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * A first import through the staging table instead of straight into the
+   * tables: the reference the direct way is tested against.
+   */
+  stagedFirstImport?: boolean;
 }
 
 const TEMP_TABLES = [
+  'first_import_accounts',
+  'first_import_pupils',
+  'first_import_enrolments',
   'dump_gone',
   'new_accounts',
   'stage_locations',
@@ -153,8 +162,12 @@ async function attempt(
   const progress = options.onProgress ?? (() => {});
 
   await session.begin();
-  const stored = skipping ? await loadStoredPupils(session) : null;
   const rules = { today, usernameScheme: options.usernameScheme ?? 'given.family' };
+  const direct = skipping && !options.stagedFirstImport;
+  if (direct && !(await session.all('SELECT 1 FROM pupils LIMIT 1')).length) {
+    return firstImport(session, reader, options, previousRows, rules);
+  }
+  const stored = skipping ? await loadStoredPupils(session) : null;
   const rows = await stageDump(session, reader, rules, stored?.size ? stored : null, progress);
   progress({ phase: 'check', rows: rows.count });
   await checkAcrossRows(session, today, rows.faults, rows.grouped);
@@ -178,10 +191,7 @@ async function attempt(
     return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
   });
 
-  progress({ phase: 'commit' });
-  await dropTempTables(session);
-  await (options.dryRun ? session.rollback() : session.commit());
-
+  await finishAttempt(session, options, progress);
   return {
     runId: 0,
     file: '',
@@ -210,6 +220,103 @@ async function attempt(
     accounts: { created: accountsCreated },
     institutions: { new: applied.institutionsNew },
     locations: { new: applied.locationsNew },
+    guards: {
+      endedShare: verdict.endedShare,
+      sizeRatio: verdict.sizeRatio,
+      overridden: options.force ? verdict.problems : [],
+    },
+  };
+}
+
+async function finishAttempt(
+  session: SyncSession,
+  options: SyncOptions,
+  progress: (event: ProgressEvent) => void,
+): Promise<void> {
+  progress({ phase: 'commit' });
+  await dropTempTables(session);
+  await (options.dryRun ? session.rollback() : session.commit());
+}
+
+/**
+ * Into a store without pupils: every row is new, so the rows go straight
+ * into the tables (first-import.ts), with no staging and no diff. A dump
+ * that is not grouped by pupil takes the staging path instead.
+ */
+async function firstImport(
+  session: SyncSession,
+  reader: DumpReader,
+  options: SyncOptions,
+  previousRows: number | null,
+  rules: RowRules,
+): Promise<SyncReport> {
+  const progress = options.onProgress ?? (() => {});
+  const { count, counts } = await withBulkLoad(
+    session,
+    async () => {
+      const writer = await createFirstImport(session, {
+        nowMs: options.now.getTime(),
+        today: rules.today,
+      });
+      const triage = new DumpTriage(null, rules, writer, reader.stats.size / 60, () => {
+        const { bytesRead, size } = reader.stats;
+        progress({ phase: 'read', bytesRead, size, rows: triage.rows });
+      });
+
+      let count: number;
+      try {
+        count = await reader.scan(triage);
+      } catch (error) {
+        await writer.abort(error as Error);
+        throw error;
+      }
+      progress({ phase: 'apply', rows: count });
+      await writer.finish();
+      if (!triage.grouped) throw new UngroupedDump();
+      triage.faults.addAll(triage.runFaults);
+      if (triage.faults.total > 0) {
+        throw new DumpRowsError(triage.faults.sorted(), triage.faults.total);
+      }
+
+      progress({ phase: 'accounts', rows: count });
+      return { count, counts: await writer.complete() };
+    },
+    { primaryKeys: true },
+  );
+
+  const verdict = evaluateGuards({
+    activeBefore: 0,
+    enrolmentsEnded: 0,
+    rows: count,
+    previousRows,
+    maxEndedShare: options.maxEndedShare,
+    minSizeRatio: options.minSizeRatio,
+  });
+  assertPlausible(verdict, Boolean(options.force));
+
+  await finishAttempt(session, options, progress);
+  return {
+    runId: 0,
+    file: '',
+    checksum: reader.stats.checksum,
+    bytes: reader.stats.size,
+    outcome: options.dryRun ? 'dry-run' : 'applied',
+    forced: Boolean(options.force),
+    today: rules.today,
+    rows: count,
+    durationMs: 0,
+    pupils: {
+      inDump: counts.pupils,
+      new: counts.pupils,
+      changed: 0,
+      returned: 0,
+      gone: 0,
+      unchanged: 0,
+    },
+    enrolments: { new: counts.enrolments, changed: 0, ended: 0, gone: 0, activeBefore: 0 },
+    accounts: { created: counts.accountsCreated },
+    institutions: { new: counts.institutionsNew },
+    locations: { new: counts.locationsNew },
     guards: {
       endedShare: verdict.endedShare,
       sizeRatio: verdict.sizeRatio,

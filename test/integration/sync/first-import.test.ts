@@ -76,7 +76,7 @@ async function compareWithSync(file: string, prepare: (db: Db) => Promise<void> 
   const { report, expected } = await (async () => {
     try {
       await prepare(reference);
-      const report = await runSync(reference, file, syncOptions());
+      const report = await runSync(reference, file, syncOptions({ stagedFirstImport: true }));
       return { report, expected: await store(reference) };
     } finally {
       await reference.destroy();
@@ -141,9 +141,12 @@ describe('sync: first import straight into the final tables', function () {
     const { counts, hashes } = await compareWithSync(dump('valid/night-1.csv'));
     const runHashes = new Map<string, string | null>();
     for await (const batch of stagedRowsOf(dump('valid/night-1.csv'), TODAY)) {
-      for (const row of batch) if (row.pupilFirst) runHashes.set(row.discimusId, row.runHash);
+      for (const row of batch) {
+        // Only a pupil that gets an account keeps a hash (it may be skipped later).
+        if (row.pupilFirst) runHashes.set(row.discimusId, row.pupilHasCurrent ? row.runHash : null);
+      }
     }
-    expect(hashes).to.deep.equal(runHashes);
+    expect(new Map([...hashes].sort())).to.deep.equal(new Map([...runHashes].sort()));
     expect(counts).to.deep.equal({
       pupils: 5,
       enrolments: 6,

@@ -129,4 +129,25 @@ describe('sync: the triage of unchanged pupils', () => {
       await direct.destroy();
     }
   });
+
+  it('imports a first dump straight into the tables as the staging path does', async () => {
+    const file = write([HEADER, ...ROWS, (ROWS[0] as string).replace('D1,', 'D0,')]);
+    const report = await runSync(db, file, RELAXED);
+
+    const staged = await freshDb();
+    try {
+      const reference = await runSync(staged, file, { ...RELAXED, stagedFirstImport: true });
+      expect({ ...report, durationMs: 0, runId: 0 }).to.deep.equal({
+        ...reference,
+        durationMs: 0,
+        runId: 0,
+      });
+      expect(await contents(db)).to.deep.equal(await contents(staged));
+      const hashes = await db('pupils').whereNotNull('dump_hash').count({ n: '*' });
+      const expected = await staged('pupils').whereNotNull('dump_hash').count({ n: '*' });
+      expect(Number(hashes[0]?.n)).to.equal(Number(expected[0]?.n)).and.equal(5);
+    } finally {
+      await staged.destroy();
+    }
+  });
 });
