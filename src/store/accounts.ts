@@ -48,7 +48,12 @@ export function createAccountStore(db: Db) {
 
   return {
     async findByUsername(username: string): Promise<Account | undefined> {
-      const row = await db('accounts').select(COLUMNS).where({ username }).first();
+      // Named, so PostgreSQL plans it once per connection: every password login asks it.
+      const row = await db('accounts')
+        .select(COLUMNS)
+        .where({ username })
+        .first()
+        .options({ name: 'leerid-account-by-username' });
       return row ? toAccount(row) : undefined;
     },
 
@@ -212,7 +217,9 @@ export function createAccountStore(db: Db) {
     },
 
     async recordLogin(pupilId: string, now: number) {
-      await byPupil(pupilId).update({ last_login_at: now });
+      await byPupil(pupilId)
+        .update({ last_login_at: now })
+        .options({ name: 'leerid-record-login' });
     },
   };
 }
