@@ -140,14 +140,10 @@ interface Load {
 // ---------------------------------------------------------------------------
 // PostgreSQL: COPY
 
-/**
- * One COPY statement per this many characters of one table's lines. Small:
- * a line not yet sent keeps its row's strings alive, which the garbage
- * collector then traces again and again.
- */
-const COPY_CHUNK = 256 * 1024;
+/** One COPY statement per this many bytes of one table's lines. */
+const COPY_CHUNK = 1 << 20;
 /** Bytes sent but not yet loaded, at most: the reader waits beyond this. */
-const COPY_QUEUED = 2 << 20;
+const COPY_QUEUED = 4 << 20;
 
 /**
  * The three tables' lines are buffered side by side and sent in chunks, one
@@ -160,32 +156,29 @@ function copyLoad(session: SyncSession, options: FirstImportOptions): Load {
   const pupilStamps = `\t${options.nowMs}\t${options.nowMs}\t${options.nowMs}\n`;
   const enrolmentStamp = `\t${options.nowMs}\n`;
   const queue = new CopyQueue(session);
-  let pupils = '';
-  let enrolments = '';
-  let accounts = '';
+  const pupils = new LineBuffer();
+  const enrolments = new LineBuffer();
+  const accounts = new LineBuffer();
 
   const send = (all: boolean) => {
-    if (pupils.length >= COPY_CHUNK || (all && pupils)) {
-      queue.send(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`, pupils);
-      pupils = '';
+    if (pupils.length >= COPY_CHUNK || (all && pupils.length)) {
+      queue.send(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`, pupils.take());
     }
-    if (enrolments.length >= COPY_CHUNK || (all && enrolments)) {
-      queue.send(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`, enrolments);
-      enrolments = '';
+    if (enrolments.length >= COPY_CHUNK || (all && enrolments.length)) {
+      queue.send(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`, enrolments.take());
     }
-    if (accounts.length >= COPY_CHUNK || (all && accounts)) {
-      queue.send(`COPY ${ACCOUNT_NEEDS} (${ACCOUNT_NEED_COLUMNS}) FROM STDIN`, accounts);
-      accounts = '';
+    if (accounts.length >= COPY_CHUNK || (all && accounts.length)) {
+      queue.send(`COPY ${ACCOUNT_NEEDS} (${ACCOUNT_NEED_COLUMNS}) FROM STDIN`, accounts.take());
     }
   };
 
   return {
     push(row, pupilId) {
       if (row.pupilFirst === 1) {
-        pupils += pupilLine(row, pupilId, pupilStamps);
-        if (row.pupilHasCurrent === 1) accounts += accountNeedLine(row, pupilId);
+        pupils.add(pupilLine(row, pupilId, pupilStamps));
+        if (row.pupilHasCurrent === 1) accounts.add(accountNeedLine(row, pupilId));
       }
-      enrolments += enrolmentLine(row, pupilId, enrolmentStamp);
+      enrolments.add(enrolmentLine(row, pupilId, enrolmentStamp));
     },
     flush() {
       send(false);
@@ -196,10 +189,42 @@ function copyLoad(session: SyncSession, options: FirstImportOptions): Load {
       await queue.waitBelow(1);
     },
     async abort() {
-      pupils = enrolments = accounts = '';
+      pupils.take();
+      enrolments.take();
+      accounts.take();
       await queue.settle();
     },
   };
+}
+
+/**
+ * COPY lines written as UTF-8 into a buffer as they come: the row's strings
+ * die young, where a growing string would keep them all alive (and the
+ * garbage collector busy) until the chunk is sent.
+ */
+class LineBuffer {
+  length = 0;
+  private bytes = Buffer.allocUnsafe(COPY_CHUNK * 2);
+
+  add(line: string): void {
+    // At most 3 bytes per UTF-16 unit.
+    if (this.length + line.length * 3 > this.bytes.length) this.grow(line.length * 3);
+    this.length += this.bytes.write(line, this.length, 'utf8');
+  }
+
+  /** The lines so far; the buffer starts empty again. */
+  take(): Buffer {
+    const taken = this.bytes.subarray(0, this.length);
+    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.length = 0;
+    return taken;
+  }
+
+  private grow(needed: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + needed));
+    this.bytes.copy(next, 0, 0, this.length);
+    this.bytes = next;
+  }
 }
 
 /** COPY statements run one after another; the first failure stops the rest. */
@@ -212,10 +237,8 @@ class CopyQueue {
 
   constructor(private readonly session: SyncSession) {}
 
-  send(sql: string, text: string): void {
+  send(sql: string, bytes: Buffer): void {
     if (this.failure) return;
-    // Encoded at once: flat bytes outside the heap instead of a rope of row strings.
-    const bytes = Buffer.from(text, 'utf8');
     const done = this.tail.then(() => (this.failure ? undefined : this.copy(sql, bytes)));
     this.tail = done.catch((error: Error) => {
       this.failure ??= error;
