@@ -27,6 +27,8 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     connectTimeout: commandTimeout,
     commandTimeout,
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
+    // Commands issued in the same tick (by concurrent requests) go out in one write.
+    enableAutoPipelining: true,
   });
 
   // Errors surface through the commands; without a listener ioredis logs each one.
