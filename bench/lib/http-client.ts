@@ -1,12 +1,10 @@
 /**
- * A lean HTTP client for load generation: keep-alive sockets, a cookie jar
- * per simulated browser, and a choice of node per request (client-side
- * round robin), so the load generator spends as little of the shared CPU
- * as it can.
+ * A lean HTTP client for load generation: keep-alive sockets (raw-http.ts),
+ * a cookie jar per simulated browser, and a choice of node per request
+ * (client-side round robin), so the load generator spends as little of the
+ * shared CPU as it can.
  */
-import { Agent, request } from 'node:http';
-
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+import { rawRequest } from './raw-http.js';
 
 export interface Answer {
   status: number;
@@ -16,12 +14,16 @@ export interface Answer {
 
 export class Nodes {
   private next = 0;
+  /** The Host header the issuer's URLs imply. */
+  readonly host: string;
 
   /** `issuer` is what URLs say; `ports` are the nodes that may answer. */
   constructor(
     readonly issuer: string,
     private readonly ports: number[],
-  ) {}
+  ) {
+    this.host = new URL(issuer).host;
+  }
 
   pick(): number {
     this.next = (this.next + 1) % this.ports.length;
@@ -38,37 +40,19 @@ export class Browser {
     url: string,
     init: { method?: string; headers?: Record<string, string>; body?: string } = {},
   ): Promise<Answer> {
-    const target = new URL(url, this.nodes.issuer);
-    const headers: Record<string, string> = { ...init.headers };
+    // Paths and the issuer's own absolute URLs: no URL parsing per request.
+    if (!url.startsWith('/') && !url.startsWith(`${this.nodes.issuer}/`)) {
+      throw new Error(`not a URL of the issuer: ${url}`);
+    }
+    const path = url.startsWith('/') ? url : url.slice(this.nodes.issuer.length);
+    const headers: Record<string, string> = { host: this.nodes.host, ...init.headers };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
-    if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
 
-    const answer = await new Promise<Answer & { setCookie: string[] }>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: '127.0.0.1',
-          port: this.nodes.pick(),
-          method: init.method ?? 'GET',
-          path: target.pathname + target.search,
-          headers: { ...headers, host: target.host },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              location: res.headers.location,
-              body: Buffer.concat(chunks).toString('utf8'),
-              setCookie: res.headers['set-cookie'] ?? [],
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(init.body);
+    const answer = await rawRequest(this.nodes.pick(), {
+      method: init.method ?? 'GET',
+      path,
+      headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
     });
 
     for (const line of answer.setCookie) this.store(line);
