@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { collateC, countOf } from './sql.js';
+import { copyText, NEEDS_ESCAPE } from './copy-text.js';
 import type { SyncSession } from './session.js';
 import type { StagedRow } from './validate-row.js';
 
@@ -276,19 +277,6 @@ class CopyQueue {
       stream.end(bytes);
     });
   }
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text format: \N is NULL; backslash, tab and line breaks are escaped. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value
-    .replaceAll('\\', '\\\\')
-    .replaceAll('\t', '\\t')
-    .replaceAll('\n', '\\n')
-    .replaceAll('\r', '\\r');
 }
 
 /*

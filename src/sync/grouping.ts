@@ -6,6 +6,8 @@
  * Either way is exact.
  */
 
+import { hashId } from './id-hash.js';
+
 /** 64 bits and 12 probes per pupil: a false alarm about once in 1,500 nights. */
 const BITS_PER_PUPIL = 64;
 const HASHES = 12;
@@ -71,34 +73,19 @@ class BloomFilter {
   }
 
   private locate(value: string) {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193 ^ value.length;
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    h1 = mix(h1);
-    h2 = mix(h2 ^ h1);
-    const block = h1 & this.blockMask;
+    hashId(value, key);
     // Probes come from a small PRNG seeded by the second hash: independent
     // bits, where double hashing in so small a block overlaps too often.
-    return { base: block * (BLOCK_BITS / 32), seed: h2 | 1 };
+    return { base: ((key[0] as number) & this.blockMask) * (BLOCK_BITS / 32), seed: key[1]! | 1 };
   }
 }
 
 const BLOCK_BITS = 512;
+const key = new Int32Array(2);
 
 /** xorshift32; the top 9 bits pick a bit in the 512-bit block. */
 function xorshift(x: number): number {
   x ^= x << 13;
   x ^= x >>> 17;
   return (x ^ (x << 5)) >>> 0;
-}
-
-/** murmur3's finaliser: every input bit reaches every output bit. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }

@@ -27,7 +27,7 @@ import { openDump, type DumpReader } from './dump-reader.js';
 import { createFirstImport } from './first-import.js';
 import { loadStoredPupils, type StoredPupils } from './stored-pupils.js';
 import { DumpTriage, UngroupedDump } from './triage.js';
-import { assertPlausible, evaluateGuards } from './guards.js';
+import { assertPlausible, evaluateGuards, type GuardVerdict } from './guards.js';
 import { acquireSyncLock } from './lock.js';
 import { loadColumnMapping, type ColumnMapping } from './mapping.js';
 import type { UsernameScheme } from '../accounts/usernames.js';
@@ -192,16 +192,7 @@ async function attempt(
   });
 
   await finishAttempt(session, options, progress);
-  return {
-    runId: 0,
-    file: '',
-    checksum: reader.stats.checksum,
-    bytes: reader.stats.size,
-    outcome: options.dryRun ? 'dry-run' : 'applied',
-    forced: Boolean(options.force),
-    today,
-    rows: rows.count,
-    durationMs: 0,
+  return reportOf(reader, options, today, rows.count, verdict, {
     pupils: {
       inDump: diff.pupilsInDump,
       new: diff.pupilsNew,
@@ -220,6 +211,34 @@ async function attempt(
     accounts: { created: accountsCreated },
     institutions: { new: applied.institutionsNew },
     locations: { new: applied.locationsNew },
+  });
+}
+
+type ReportCounts = Pick<
+  SyncReport,
+  'pupils' | 'enrolments' | 'accounts' | 'institutions' | 'locations'
+>;
+
+/** The report of an attempt; runSync adds the run id, file and duration. */
+function reportOf(
+  reader: DumpReader,
+  options: SyncOptions,
+  today: string,
+  rows: number,
+  verdict: GuardVerdict,
+  counts: ReportCounts,
+): SyncReport {
+  return {
+    runId: 0,
+    file: '',
+    checksum: reader.stats.checksum,
+    bytes: reader.stats.size,
+    outcome: options.dryRun ? 'dry-run' : 'applied',
+    forced: Boolean(options.force),
+    today,
+    rows,
+    durationMs: 0,
+    ...counts,
     guards: {
       endedShare: verdict.endedShare,
       sizeRatio: verdict.sizeRatio,
@@ -295,16 +314,7 @@ async function firstImport(
   assertPlausible(verdict, Boolean(options.force));
 
   await finishAttempt(session, options, progress);
-  return {
-    runId: 0,
-    file: '',
-    checksum: reader.stats.checksum,
-    bytes: reader.stats.size,
-    outcome: options.dryRun ? 'dry-run' : 'applied',
-    forced: Boolean(options.force),
-    today: rules.today,
-    rows: count,
-    durationMs: 0,
+  return reportOf(reader, options, rules.today, count, verdict, {
     pupils: {
       inDump: counts.pupils,
       new: counts.pupils,
@@ -317,12 +327,7 @@ async function firstImport(
     accounts: { created: counts.accountsCreated },
     institutions: { new: counts.institutionsNew },
     locations: { new: counts.locationsNew },
-    guards: {
-      endedShare: verdict.endedShare,
-      sizeRatio: verdict.sizeRatio,
-      overridden: options.force ? verdict.problems : [],
-    },
-  };
+  });
 }
 
 /**

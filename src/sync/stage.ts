@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { copyText, NEEDS_ESCAPE } from './copy-text.js';
 import type { SyncSession } from './session.js';
 import type { StagedRow } from './validate-row.js';
 
@@ -142,20 +143,6 @@ function copyLine(row: StagedRow): string {
     `${row.startDate}\t${row.endDate ?? '\\N'}\t${row.pupilHash}\t${row.enrolmentHash}\t` +
     `${row.usernameBase}\t${row.pupilFirst}\t${row.pupilHasCurrent}\t${row.runHash ?? '\\N'}\n`
   );
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text format: \N is NULL; backslash, tab and line breaks are escaped. */
-function copyText(value: string | number | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value
-    .replaceAll('\\', '\\\\')
-    .replaceAll('\t', '\\t')
-    .replaceAll('\n', '\\n')
-    .replaceAll('\r', '\\r');
 }
 
 /** Rows per INSERT: SQLite allows 32,766 parameters, 22 per row. */

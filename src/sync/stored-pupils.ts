@@ -15,6 +15,7 @@
  * the dump still says what it said yesterday.
  */
 import { hash } from 'node:crypto';
+import { hashId, hashIdBytes } from './id-hash.js';
 import type { SyncSession } from './session.js';
 
 const QUERY = `SELECT discimus_id, coalesce(dump_hash, '') FROM pupils WHERE missing_since IS NULL`;
@@ -58,7 +59,7 @@ export class StoredPupils {
   add(bytes: Buffer, idFrom: number, idTo: number, hashFrom: number, hashTo: number): void {
     this.ids.append(bytes, idFrom, idTo);
     this.idEnds.push(this.ids.length);
-    keyOfBytes(bytes, idFrom, idTo);
+    hashIdBytes(bytes, idFrom, idTo, key);
     const usable = hashTo - hashFrom === DUMP_HASH_CHARS && decodeDigest(bytes, hashFrom);
     const shape = usable ? bytes.toString('latin1', hashFrom, hashFrom + SHAPE_CHARS) : '';
 
@@ -91,7 +92,7 @@ export class StoredPupils {
 
   /** Notes a run of `id`; see Visit. */
   visit(id: string): Visit {
-    keyOfString(id);
+    hashId(id, key);
     const hi = key[0];
     const lo = key[1] as number;
     const { slots, fields } = { slots: this.slots, fields: this.fields.array };
@@ -204,38 +205,7 @@ function decodeDigest(bytes: Buffer, hashFrom: number): boolean {
   return true;
 }
 
-/** Two independent 32-bit hashes of an id (ASCII), from a string or from bytes, into `key`. */
 const key = new Int32Array(2);
-
-function keyOfString(id: string): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ id.length;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-  }
-  key[0] = mix(h2 ^ h1);
-  key[1] = mix(h1);
-}
-
-function keyOfBytes(bytes: Buffer, from: number, to: number): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ (to - from);
-  for (let i = from; i < to; i++) {
-    const c = bytes[i] as number;
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-  }
-  key[0] = mix(h2 ^ h1);
-  key[1] = mix(h1);
-}
-
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 type TypedArray = Uint8Array | Uint32Array | Int32Array;
 
