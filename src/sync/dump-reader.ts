@@ -64,7 +64,13 @@ export interface DumpReader {
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-const CHUNK = 1 << 20;
+/**
+ * Bytes handed on per step. Each step is parsed in one synchronous stretch,
+ * and while it runs the connection cannot start the next COPY: small steps
+ * keep PostgreSQL loading while the file is read (64 KiB: read phase of a
+ * national first import 20 s -> 14 s against 1 MiB).
+ */
+const CHUNK = 1 << 16;
 
 export async function openDump(path: string, mapping: ColumnMapping): Promise<DumpReader> {
   const size = await fileSize(path);
