@@ -7,9 +7,11 @@
  * numbered per base in Discimus id order, as in accounts.ts), the
  * username_counters, and the schools and locations (writeSchools in apply.ts).
  *
- * PostgreSQL: COPY in chunks of about a megabyte, pupils, enrolments and
- * what the accounts need (a temporary table) taking turns on the connection,
- * all while the file is read. SQLite: prepared multi-row inserts into plain
+ * PostgreSQL: COPY in chunks of about a megabyte, pupils, enrolments,
+ * accounts and what the accounts need (a temporary table) taking turns on
+ * the connection, all while the file is read. The accounts load with the
+ * rows while the dump lists its pupils in Discimus id order (as Discimus
+ * writes it; see username-numbering.ts), else they are made afterwards. SQLite: prepared multi-row inserts into plain
  * temporary tables, moved in key order at the end (see insertLoad). Schools
  * are collected in memory (a few thousand).
  *
@@ -23,6 +25,7 @@ import { collateC, countOf } from './sql.js';
 import { copyText, NEEDS_ESCAPE } from './copy-text.js';
 import type { SyncSession } from './session.js';
 import type { StagedRow } from './validate-row.js';
+import { byteOrder, DumpOrderNumbering } from './username-numbering.js';
 
 export interface FirstImportCounts {
   pupils: number;
@@ -58,6 +61,8 @@ const ENROLMENT_COLUMNS =
   'pupil_id, institution_number, location_number, stamnummer, kind_of_education, ' +
   'administrative_group, enrolment_date, start_date, end_date, row_hash, updated_at';
 const ACCOUNT_NEED_COLUMNS = 'pupil_id, discimus_id, username_base';
+const ACCOUNT_COLUMNS =
+  'pupil_id, username, password_hash, managed_by, status, created_at, updated_at';
 
 /** Pupils with a current enrolment: what the usernames are computed from. */
 const ACCOUNT_NEEDS = 'first_import_accounts';
@@ -87,7 +92,10 @@ export async function createFirstImport(
     }
   }
   const rows = new RowSink();
-  const load = session.dialect === 'pg' ? copyLoad(session, options) : insertLoad(session, options);
+  const load =
+    session.dialect === 'pg'
+      ? copyLoad(session, options, new DumpOrderNumbering(await storedCounters(session)))
+      : insertLoad(session, options);
 
   return {
     push(row) {
@@ -98,7 +106,7 @@ export async function createFirstImport(
     finish: () => load.finish(),
     abort: (error) => load.abort(error),
     async complete() {
-      const accountsCreated = await createAccounts(session, options.nowMs);
+      const accountsCreated = await createAccounts(session, options.nowMs, load.accountsWritten);
       const { institutionsNew, locationsNew } = await writeSchools(session, rows.schools);
       await session.run(`DROP TABLE IF EXISTS ${ACCOUNT_NEEDS}`);
       return {
@@ -132,6 +140,8 @@ class RowSink {
 }
 
 interface Load {
+  /** Accounts already loaded with the rows (all of them), or null: none. */
+  readonly accountsWritten: number | null;
   push(row: StagedRow, pupilId: string): void;
   flush(): void | Promise<void>;
   finish(): Promise<void>;
@@ -152,32 +162,47 @@ const COPY_QUEUED = 4 << 20;
  * So the server loads every table while the file is still being read,
  * rather than one table after the last row.
  */
-function copyLoad(session: SyncSession, options: FirstImportOptions): Load {
+function copyLoad(
+  session: SyncSession,
+  options: FirstImportOptions,
+  numbering: DumpOrderNumbering,
+): Load {
   // The *_at columns: created_at, updated_at, last_seen_at; updated_at.
   const pupilStamps = `\t${options.nowMs}\t${options.nowMs}\t${options.nowMs}\n`;
   const enrolmentStamp = `\t${options.nowMs}\n`;
+  const accountTail = `\t\\N\tschool\tactive\t${options.nowMs}\t${options.nowMs}\n`;
   const queue = new CopyQueue(session);
-  const pupils = new LineBuffer();
-  const enrolments = new LineBuffer();
-  const accounts = new LineBuffer();
+  const pupils = new LineBuffer(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`);
+  const enrolments = new LineBuffer(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`);
+  const needs = new LineBuffer(`COPY ${ACCOUNT_NEEDS} (${ACCOUNT_NEED_COLUMNS}) FROM STDIN`);
+  const accounts = new LineBuffer(`COPY accounts (${ACCOUNT_COLUMNS}) FROM STDIN`);
+  const buffers = [pupils, enrolments, needs, accounts];
+  let accountsWritten = 0;
 
   const send = (all: boolean) => {
-    if (pupils.length >= COPY_CHUNK || (all && pupils.length)) {
-      queue.send(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`, pupils.take());
-    }
-    if (enrolments.length >= COPY_CHUNK || (all && enrolments.length)) {
-      queue.send(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`, enrolments.take());
-    }
-    if (accounts.length >= COPY_CHUNK || (all && accounts.length)) {
-      queue.send(`COPY ${ACCOUNT_NEEDS} (${ACCOUNT_NEED_COLUMNS}) FROM STDIN`, accounts.take());
+    for (const buffer of buffers) {
+      if (buffer.length >= COPY_CHUNK || (all && buffer.length)) {
+        queue.send(buffer.sql, buffer.take());
+      }
     }
   };
 
   return {
+    get accountsWritten() {
+      return numbering.inOrder ? accountsWritten : null;
+    },
     push(row, pupilId) {
       if (row.pupilFirst === 1) {
         pupils.add(pupilLine(row, pupilId, pupilStamps));
-        if (row.pupilHasCurrent === 1) accounts.add(accountNeedLine(row, pupilId));
+        if (row.pupilHasCurrent === 1) {
+          // Still written for the counters, and for the accounts should the order break.
+          needs.add(accountNeedLine(row, pupilId));
+          const username = numbering.next(row.discimusId, row.usernameBase);
+          if (username !== null) {
+            accounts.add(`${pupilId}\t${username}${accountTail}`);
+            accountsWritten++;
+          }
+        }
       }
       enrolments.add(enrolmentLine(row, pupilId, enrolmentStamp));
     },
@@ -190,9 +215,7 @@ function copyLoad(session: SyncSession, options: FirstImportOptions): Load {
       await queue.waitBelow(1);
     },
     async abort() {
-      pupils.take();
-      enrolments.take();
-      accounts.take();
+      for (const buffer of buffers) buffer.take();
       await queue.settle();
     },
   };
@@ -206,6 +229,9 @@ function copyLoad(session: SyncSession, options: FirstImportOptions): Load {
 class LineBuffer {
   length = 0;
   private bytes = Buffer.allocUnsafe(COPY_CHUNK * 2);
+
+  /** `sql`: the COPY statement its lines are for. */
+  constructor(readonly sql: string) {}
 
   add(line: string): void {
     // At most 3 bytes per UTF-16 unit.
@@ -374,6 +400,7 @@ function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
   const accounts = batchInsert(session, ACCOUNT_NEEDS, ACCOUNT_NEED_COLUMNS);
 
   return {
+    accountsWritten: null,
     push(row, pupilId) {
       if (row.pupilFirst === 1) {
         pupils.push([
@@ -436,8 +463,21 @@ function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
  * As createMissingAccounts (accounts.ts) on an empty accounts table: the
  * n-th pupil of a base, in Discimus id order, gets the base numbered after
  * what username_counters already holds. With no accounts there is no clash.
+ * `written`: the accounts the load made as it went (a dump in id order), or
+ * null: made here, after any it made before the order broke are removed.
  */
-async function createAccounts(session: SyncSession, nowMs: number): Promise<number> {
+async function createAccounts(
+  session: SyncSession,
+  nowMs: number,
+  written: number | null,
+): Promise<number> {
+  if (written !== null) {
+    await addCounters(session);
+    return written;
+  }
+  // The store had no pupils, so every account here is this run's.
+  if (session.dialect === 'pg') await session.run('DELETE FROM accounts');
+
   const c = collateC(session);
   if (session.dialect === 'pg') await session.run(`ANALYZE ${ACCOUNT_NEEDS}`);
   // In key order while the primary key is there (it grows at its end); not
@@ -464,12 +504,24 @@ async function createAccounts(session: SyncSession, nowMs: number): Promise<numb
       ${keyed ? 'ORDER BY n.pupil_id' : ''}`,
     [nowMs, nowMs],
   );
+  await addCounters(session);
+  return created;
+}
+
+async function addCounters(session: SyncSession): Promise<void> {
   await session.run(
     `INSERT INTO username_counters (base, taken)
      SELECT username_base, count(*) FROM ${ACCOUNT_NEEDS} WHERE 1 = 1 GROUP BY username_base
      ON CONFLICT (base) DO UPDATE SET taken = username_counters.taken + excluded.taken`,
   );
-  return created;
+}
+
+/** username_counters as stored: base -> numbers given. */
+async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
+  const rows = await session.all<{ base: string; taken: number | string }>(
+    'SELECT base, taken FROM username_counters',
+  );
+  return new Map(rows.map((row) => [row.base, Number(row.taken)]));
 }
 
 /**
@@ -509,14 +561,6 @@ class Schools {
       this.names.set(institution, name);
     }
   }
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/** Compares as UTF-8 bytes ("C" collation, SQLite BINARY); UTF-16 differs only past U+FFFF. */
-export function byteOrder(a: string, b: string): number {
-  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Rows per INSERT ... VALUES for the schools. */

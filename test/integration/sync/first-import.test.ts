@@ -165,6 +165,21 @@ describe('sync: first import straight into the final tables', function () {
     expect(actual.usernameCounters.some((c) => Number(c.taken) > 2)).to.equal(true);
   });
 
+  it('numbers usernames as the pupils pass when the dump is in Discimus id order', async () => {
+    const demo = join(dir, 'in-order.csv');
+    await writeDemoDump({ pupils: 3000, out: demo, today: TODAY, seed: 5 });
+    const base = async (db: Db) => {
+      // A base the dump uses, numbered before (its pupils left the store since).
+      const [first] = (await db('username_counters').select('base')) as { base: string }[];
+      expect(first).to.equal(undefined);
+      await db('username_counters').insert({ base: 'lotte.janssens', taken: 7 });
+    };
+    const { actual } = await compareWithSync(demo, base);
+    const usernames = actual.accounts.map((a) => JSON.parse(a).username as string);
+    expect(usernames).to.include('lotte.janssens8');
+    expect(usernames).not.to.include('lotte.janssens');
+  });
+
   it('numbers after username_counters, keeps known schools, escapes, orders names as bytes', async () => {
     const file = join(dir, 'tricky.csv');
     writeFileSync(
