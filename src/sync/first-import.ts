@@ -7,25 +7,27 @@
  * numbered per base in Discimus id order, as in accounts.ts), the
  * username_counters, and the schools and locations (writeSchools in apply.ts).
  *
- * PostgreSQL: COPY in chunks of about a megabyte, pupils, enrolments,
- * accounts and what the accounts need (a temporary table) taking turns on
- * the connection, all while the file is read. The accounts load with the
- * rows while the dump lists its pupils in Discimus id order (as Discimus
- * writes it; see username-numbering.ts), else they are made afterwards. SQLite: prepared multi-row inserts into plain
- * temporary tables, moved in key order at the end (see insertLoad). Schools
- * are collected in memory (a few thousand).
+ * PostgreSQL: COPY in chunks of about a megabyte, pupils, enrolments and
+ * accounts taking turns on the connection, all while the file is read; the
+ * usernames are numbered as their pupils pass (username-numbering.ts), which
+ * needs the pupils in Discimus id order (the sync sends a dump in any other
+ * order down the staging path instead). SQLite: prepared multi-row inserts
+ * into plain temporary tables, moved in key order at the end (see
+ * insertLoad), the accounts made set-based after. Schools are collected in
+ * memory (a few thousand).
  *
  * Rows must arrive grouped by pupil with the first row of each flagged
- * (pupilFirst, pupilHasCurrent, runHash), as PupilRuns emits them for a
- * grouped dump. Run it inside the run's transaction and inside withBulkLoad.
+ * (pupilFirst, pupilHasCurrent, runHash), as the triage emits them for a
+ * grouped dump; on PostgreSQL the pupils in Discimus id order. Run it inside
+ * the run's transaction and inside withBulkLoad.
  */
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { collateC, countOf } from './sql.js';
+import { countOf } from './sql.js';
 import { copyText, NEEDS_ESCAPE } from './copy-text.js';
 import type { SyncSession } from './session.js';
 import type { StagedRow } from './validate-row.js';
-import { byteOrder, DumpOrderNumbering } from './username-numbering.js';
+import { DumpOrderNumbering } from './username-numbering.js';
 
 export interface FirstImportCounts {
   pupils: number;
@@ -64,7 +66,7 @@ const ACCOUNT_NEED_COLUMNS = 'pupil_id, discimus_id, username_base';
 const ACCOUNT_COLUMNS =
   'pupil_id, username, password_hash, managed_by, status, created_at, updated_at';
 
-/** Pupils with a current enrolment: what the usernames are computed from. */
+/** SQLite: pupils with a current enrolment, what the usernames are computed from. */
 const ACCOUNT_NEEDS = 'first_import_accounts';
 /** SQLite only: the rows before they move to pupils and enrolments in key order. */
 const PUPILS_FIRST = 'first_import_pupils';
@@ -74,28 +76,11 @@ export async function createFirstImport(
   session: SyncSession,
   options: FirstImportOptions,
 ): Promise<FirstImportWriter> {
-  const uuid = session.dialect === 'pg' ? 'uuid' : 'text';
-  const c = collateC(session);
-  await session.run(`DROP TABLE IF EXISTS ${ACCOUNT_NEEDS}`);
-  await session.run(
-    `CREATE TEMPORARY TABLE ${ACCOUNT_NEEDS}
-       (pupil_id ${uuid} NOT NULL, discimus_id text${c} NOT NULL, username_base text NOT NULL)`,
-  );
-  if (session.dialect === 'sqlite') {
-    // Plain tables, no keys: rows are appended, then moved in key order.
-    for (const [table, like] of [
-      [PUPILS_FIRST, 'pupils'],
-      [ENROLMENTS_FIRST, 'enrolments'],
-    ]) {
-      await session.run(`DROP TABLE IF EXISTS ${table}`);
-      await session.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM ${like} WHERE 0`);
-    }
-  }
   const rows = new RowSink();
   const load =
     session.dialect === 'pg'
       ? copyLoad(session, options, new DumpOrderNumbering(await storedCounters(session)))
-      : insertLoad(session, options);
+      : await insertLoad(session, options);
 
   return {
     push(row) {
@@ -106,9 +91,8 @@ export async function createFirstImport(
     finish: () => load.finish(),
     abort: (error) => load.abort(error),
     async complete() {
-      const accountsCreated = await createAccounts(session, options.nowMs, load.accountsWritten);
+      const accountsCreated = await load.complete();
       const { institutionsNew, locationsNew } = await writeSchools(session, rows.schools);
-      await session.run(`DROP TABLE IF EXISTS ${ACCOUNT_NEEDS}`);
       return {
         pupils: rows.pupils,
         enrolments: rows.enrolments,
@@ -140,12 +124,12 @@ class RowSink {
 }
 
 interface Load {
-  /** Accounts already loaded with the rows (all of them), or null: none. */
-  readonly accountsWritten: number | null;
   push(row: StagedRow, pupilId: string): void;
   flush(): void | Promise<void>;
   finish(): Promise<void>;
   abort(error: Error): Promise<void>;
+  /** After finish(): the accounts and username_counters; resolves with the accounts made. */
+  complete(): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------
@@ -174,9 +158,8 @@ function copyLoad(
   const queue = new CopyQueue(session);
   const pupils = new LineBuffer(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`);
   const enrolments = new LineBuffer(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`);
-  const needs = new LineBuffer(`COPY ${ACCOUNT_NEEDS} (${ACCOUNT_NEED_COLUMNS}) FROM STDIN`);
   const accounts = new LineBuffer(`COPY accounts (${ACCOUNT_COLUMNS}) FROM STDIN`);
-  const buffers = [pupils, enrolments, needs, accounts];
+  const buffers = [pupils, enrolments, accounts];
   let accountsWritten = 0;
 
   const send = (all: boolean) => {
@@ -188,20 +171,13 @@ function copyLoad(
   };
 
   return {
-    get accountsWritten() {
-      return numbering.inOrder ? accountsWritten : null;
-    },
     push(row, pupilId) {
       if (row.pupilFirst === 1) {
         pupils.add(pupilLine(row, pupilId, pupilStamps));
         if (row.pupilHasCurrent === 1) {
-          // Still written for the counters, and for the accounts should the order break.
-          needs.add(accountNeedLine(row, pupilId));
           const username = numbering.next(row.discimusId, row.usernameBase);
-          if (username !== null) {
-            accounts.add(`${pupilId}\t${username}${accountTail}`);
-            accountsWritten++;
-          }
+          accounts.add(`${pupilId}\t${username}${accountTail}`);
+          accountsWritten++;
         }
       }
       enrolments.add(enrolmentLine(row, pupilId, enrolmentStamp));
@@ -217,6 +193,10 @@ function copyLoad(
     async abort() {
       for (const buffer of buffers) buffer.take();
       await queue.settle();
+    },
+    async complete() {
+      await writeCounters(session, numbering.counters());
+      return accountsWritten;
     },
   };
 }
@@ -343,10 +323,6 @@ function enrolmentLine(row: StagedRow, pupilId: string, stamp: string): string {
   );
 }
 
-function accountNeedLine(row: StagedRow, pupilId: string): string {
-  return `${pupilId}\t${row.discimusId}\t${row.usernameBase}\n`;
-}
-
 // ---------------------------------------------------------------------------
 // SQLite: prepared multi-row inserts
 
@@ -393,14 +369,27 @@ function batchInsert(session: SyncSession, table: string, columns: string): Batc
  * the rows are appended to plain temporary tables first and moved over in
  * key order, as the staging path does, but with one copy instead of three.
  */
-function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
+async function insertLoad(session: SyncSession, options: FirstImportOptions): Promise<Load> {
+  // Plain tables, no keys: rows are appended, then moved in key order.
+  for (const [table, like] of [
+    [PUPILS_FIRST, 'pupils'],
+    [ENROLMENTS_FIRST, 'enrolments'],
+  ]) {
+    await session.run(`DROP TABLE IF EXISTS ${table}`);
+    await session.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM ${like} WHERE 0`);
+  }
+  await session.run(`DROP TABLE IF EXISTS ${ACCOUNT_NEEDS}`);
+  await session.run(
+    `CREATE TEMP TABLE ${ACCOUNT_NEEDS}
+       (pupil_id text NOT NULL, discimus_id text NOT NULL, username_base text NOT NULL)`,
+  );
+
   const now = options.nowMs;
   const pupils = batchInsert(session, PUPILS_FIRST, PUPIL_COLUMNS);
   const enrolments = batchInsert(session, ENROLMENTS_FIRST, ENROLMENT_COLUMNS);
   const accounts = batchInsert(session, ACCOUNT_NEEDS, ACCOUNT_NEED_COLUMNS);
 
   return {
-    accountsWritten: null,
     push(row, pupilId) {
       if (row.pupilFirst === 1) {
         pupils.push([
@@ -453,6 +442,11 @@ function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
       await session.run(`DROP TABLE ${ENROLMENTS_FIRST}`);
     },
     async abort() {},
+    async complete() {
+      const created = await createAccounts(session, now);
+      await session.run(`DROP TABLE ${ACCOUNT_NEEDS}`);
+      return created;
+    },
   };
 }
 
@@ -460,35 +454,12 @@ function insertLoad(session: SyncSession, options: FirstImportOptions): Load {
 // Accounts and schools, after the rows
 
 /**
- * As createMissingAccounts (accounts.ts) on an empty accounts table: the
- * n-th pupil of a base, in Discimus id order, gets the base numbered after
- * what username_counters already holds. With no accounts there is no clash.
- * `written`: the accounts the load made as it went (a dump in id order), or
- * null: made here, after any it made before the order broke are removed.
+ * SQLite: as createMissingAccounts (accounts.ts) on an empty accounts table:
+ * the n-th pupil of a base, in Discimus id order, gets the base numbered
+ * after what username_counters already holds. With no accounts there is no
+ * clash.
  */
-async function createAccounts(
-  session: SyncSession,
-  nowMs: number,
-  written: number | null,
-): Promise<number> {
-  if (written !== null) {
-    await addCounters(session);
-    return written;
-  }
-  // The store had no pupils, so every account here is this run's.
-  if (session.dialect === 'pg') await session.run('DELETE FROM accounts');
-
-  const c = collateC(session);
-  if (session.dialect === 'pg') await session.run(`ANALYZE ${ACCOUNT_NEEDS}`);
-  // In key order while the primary key is there (it grows at its end); not
-  // worth a sort when withBulkLoad dropped it.
-  const keyed =
-    session.dialect === 'sqlite' ||
-    (await countOf(
-      session,
-      `SELECT count(*) AS n FROM pg_constraint
-        WHERE conrelid = 'accounts'::regclass AND contype = 'p'`,
-    )) > 0;
+async function createAccounts(session: SyncSession, nowMs: number): Promise<number> {
   const created = await session.run(
     `INSERT INTO accounts (pupil_id, username, password_hash, managed_by, status,
                            created_at, updated_at)
@@ -497,23 +468,32 @@ async function createAccounts(
                  ELSE n.username_base || (coalesce(c.taken, 0) + n.rn) END,
             NULL, 'school', 'active', ?, ?
        FROM (SELECT pupil_id, username_base,
-                    row_number() OVER (PARTITION BY username_base${c}
-                                       ORDER BY discimus_id${c}) AS rn
+                    row_number() OVER (PARTITION BY username_base
+                                       ORDER BY discimus_id) AS rn
                FROM ${ACCOUNT_NEEDS}) n
        LEFT JOIN username_counters c ON c.base = n.username_base
-      ${keyed ? 'ORDER BY n.pupil_id' : ''}`,
+      ORDER BY n.pupil_id`,
     [nowMs, nowMs],
   );
-  await addCounters(session);
-  return created;
-}
-
-async function addCounters(session: SyncSession): Promise<void> {
   await session.run(
     `INSERT INTO username_counters (base, taken)
      SELECT username_base, count(*) FROM ${ACCOUNT_NEEDS} WHERE 1 = 1 GROUP BY username_base
      ON CONFLICT (base) DO UPDATE SET taken = username_counters.taken + excluded.taken`,
   );
+  return created;
+}
+
+/** PostgreSQL: username_counters replaced by what the numbering ended with. */
+async function writeCounters(session: SyncSession, counters: ReadonlyMap<string, number>) {
+  await session.run('DELETE FROM username_counters');
+  const lines = new LineBuffer('COPY username_counters (base, taken) FROM STDIN');
+  const queue = new CopyQueue(session);
+  for (const [base, taken] of counters) {
+    lines.add(`${copyText(base)}\t${taken}\n`);
+    if (lines.length >= COPY_CHUNK) queue.send(lines.sql, lines.take());
+  }
+  if (lines.length) queue.send(lines.sql, lines.take());
+  await queue.waitBelow(1);
 }
 
 /** username_counters as stored: base -> numbers given. */
@@ -561,6 +541,14 @@ class Schools {
       this.names.set(institution, name);
     }
   }
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Compares as UTF-8 bytes ("C" collation, SQLite BINARY); UTF-16 differs only past U+FFFF. */
+export function byteOrder(a: string, b: string): number {
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Rows per INSERT ... VALUES for the schools. */

@@ -1,18 +1,49 @@
 /**
- * Proves, while streaming, that a dump lists each pupil's rows together:
- * a Bloom filter holds every pupil whose run has ended. A Bloom filter never
- * misses, so a pupil seen again is always caught; a rare false alarm only
- * sends the run down the slower, set-based path (src/sync/row-checks.ts).
- * Either way is exact.
+ * Proves, while streaming, that a dump lists each pupil's rows together.
+ * GroupingProof: a Bloom filter holds every pupil whose run has ended. A
+ * Bloom filter never misses, so a pupil seen again is always caught; a rare
+ * false alarm only sends the run down the slower, set-based path
+ * (src/sync/row-checks.ts). Either way is exact. AscendingIds: ids that only
+ * ever rise cannot come back, with nothing to remember but the last one.
  */
 
 import { hashId } from './id-hash.js';
+
+/** What the triage asks of a proof. */
+export interface RunProof {
+  /** False once a pupil may have come back; it stays false. */
+  readonly grouped: boolean;
+  /** Call once per run of adjacent rows. */
+  runOf(id: string): void;
+  /** Known from elsewhere (an exact record of stored pupils): a pupil came back. */
+  split(): void;
+}
+
+/**
+ * For a dump in Discimus id order, as Discimus writes it: proven grouped
+ * while each run's id is greater than the one before. An id out of order
+ * ends the proof, whether or not that pupil came back.
+ */
+export class AscendingIds implements RunProof {
+  grouped = true;
+  private last: string | null = null;
+
+  runOf(id: string): void {
+    // Any strict total order proves it; valid ids are ASCII, so this is also byte order.
+    if (this.last !== null && id <= this.last) this.grouped = false;
+    this.last = id;
+  }
+
+  split(): void {
+    this.grouped = false;
+  }
+}
 
 /** 64 bits and 12 probes per pupil: a false alarm about once in 1,500 nights. */
 const BITS_PER_PUPIL = 64;
 const HASHES = 12;
 
-export class GroupingProof {
+export class GroupingProof implements RunProof {
   private readonly seen: BloomFilter;
   /** False once a pupil's rows turn out not to be adjacent. */
   grouped = true;

@@ -17,6 +17,7 @@ import type { Db } from '../store/db.js';
 import { createMissingAccounts } from './accounts.js';
 import { applyDiff } from './apply.js';
 import { withBulkLoad } from './bulk-load.js';
+import { AscendingIds, GroupingProof } from './grouping.js';
 import {
   countPupilConflicts,
   diffEnrolments,
@@ -277,10 +278,12 @@ async function firstImport(
         nowMs: options.now.getTime(),
         today: rules.today,
       });
-      const triage = new DumpTriage(null, rules, writer, reader.stats.size / 60, () => {
+      // The writer numbers usernames as pupils pass, so needs them in id order.
+      const reportRead = () => {
         const { bytesRead, size } = reader.stats;
         progress({ phase: 'read', bytesRead, size, rows: triage.rows });
-      });
+      };
+      const triage = new DumpTriage(null, rules, writer, new AscendingIds(), reportRead, true);
 
       let count: number;
       try {
@@ -344,7 +347,8 @@ async function stageDump(
 ) {
   const stage = await createStage(session);
   // A row takes 60 bytes at the very least: an upper bound on the pupils.
-  const triage = new DumpTriage(stored, rules, stage, reader.stats.size / 60, () => {
+  const proof = new GroupingProof(reader.stats.size / 60);
+  const triage = new DumpTriage(stored, rules, stage, proof, () => {
     const { bytesRead, size } = reader.stats;
     progress({ phase: 'read', bytesRead, size, rows: triage.rows });
   });

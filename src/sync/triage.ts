@@ -8,7 +8,7 @@
  * turns out not to (UngroupedDump) must be read again with nothing skipped.
  */
 import { toRecords, type DumpRecord, type DumpShape, type DumpSink } from './dump-reader.js';
-import { GroupingProof } from './grouping.js';
+import type { RunProof } from './grouping.js';
 import { checkPupilRun } from './pupil-checks.js';
 import { FaultList } from './row-faults.js';
 import { RunDigest, Visit, type StoredPupils } from './stored-pupils.js';
@@ -36,21 +36,23 @@ export class DumpTriage implements DumpSink {
   pupilsParsed = 0;
 
   private shape: DumpShape | undefined;
-  private readonly proof: GroupingProof;
   private batch = new RunBatch();
   private idsAgree = true;
   private readonly digest = new RunDigest();
 
-  /** `stored` null: nothing is skipped (a first import, or a dump read again). */
+  /**
+   * `stored` null: nothing is skipped (a first import, or a dump read again).
+   * `failFast`: an ungrouped dump throws UngroupedDump at once, as it always
+   * does when pupils may be skipped; otherwise the set-based checks follow.
+   */
   constructor(
     private readonly stored: StoredPupils | null,
     private readonly rules: RowRules,
     private readonly writer: RowWriter,
-    expectedPupils: number,
+    private readonly proof: RunProof,
     private readonly afterBatch: () => void = () => {},
-  ) {
-    this.proof = new GroupingProof(expectedPupils);
-  }
+    private readonly failFast = stored !== null,
+  ) {}
 
   /** True when every pupil's rows were adjacent: the per-pupil checks then hold. */
   get grouped(): boolean {
@@ -68,7 +70,7 @@ export class DumpTriage implements DumpSink {
     const visit = this.stored ? this.stored.visit(id) : Visit.Unknown;
     if (visit === Visit.Again) this.proof.split();
     else if (visit === Visit.Unknown) this.proof.runOf(id);
-    if (!this.proof.grouped && this.stored) throw new UngroupedDump();
+    if (!this.proof.grouped && this.failFast) throw new UngroupedDump();
 
     const digest = this.grouped ? this.digest.of(bytes) : null;
     if (digest && visit === Visit.First && this.stored?.skip(digest)) {
@@ -111,7 +113,7 @@ export class DumpTriage implements DumpSink {
   private checkIds(rows: StagedRow[], id: string): void {
     if (rows.every((row) => row.discimusId === id)) return;
     this.idsAgree = false;
-    if (this.stored) throw new UngroupedDump();
+    if (this.failFast) throw new UngroupedDump();
   }
 }
 

@@ -156,13 +156,47 @@ describe('sync: first import straight into the final tables', function () {
     });
   });
 
-  it('numbers usernames in Discimus id order, whatever the order of the pupils', async () => {
+  it('sends a dump out of Discimus id order down the staging path, with the same result', async () => {
     const demo = join(dir, 'demo.csv');
     await writeDemoDump({ pupils: 3000, out: demo, today: TODAY, seed: 3 });
     const shuffled = join(dir, 'shuffled.csv');
     shuffledPupils(demo, shuffled, 11);
-    const { actual } = await compareWithSync(shuffled);
-    expect(actual.usernameCounters.some((c) => Number(c.taken) > 2)).to.equal(true);
+
+    const stores = [];
+    for (const stagedFirstImport of [true, false]) {
+      const db = await freshDb();
+      try {
+        await runSync(db, shuffled, syncOptions({ stagedFirstImport }));
+        stores.push(await store(db));
+      } finally {
+        await db.destroy();
+      }
+    }
+    const [staged, direct] = stores as [Awaited<ReturnType<typeof store>>, unknown];
+    expect(direct).to.deep.equal(staged);
+    expect(staged.usernameCounters.some((c) => Number(c.taken) > 2)).to.equal(true);
+  });
+
+  it('refuses pupils out of Discimus id order on PostgreSQL (the sync proves the order)', async function () {
+    const db = await freshDb();
+    try {
+      if (db.client.config.client !== 'pg') this.skip();
+      const file = join(dir, 'two.csv');
+      writeFileSync(
+        file,
+        [
+          HEADER,
+          'D2,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
+          'D1,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
+        ].join('\n') + '\n',
+      );
+      let failure: Error | undefined;
+      await firstImport(db, file).catch((error: Error) => (failure = error));
+      expect(failure?.message).to.match(/D1 out of Discimus id order/);
+      expect(await db('pupils').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('numbers usernames as the pupils pass when the dump is in Discimus id order', async () => {
@@ -186,13 +220,14 @@ describe('sync: first import straight into the final tables', function () {
       file,
       [
         HEADER,
-        'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
+        // In Discimus id order as bytes (D10 before D9), as the direct path needs.
+        'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
+        'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
         'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
         'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
-        'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
-        'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
         'D11,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
         'D12,,Peeters,Jan,M,2012-01-05,100006,Nieuw,200007,5,lager,5A,2026-06-01,2026-09-01,',
+        'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
       ].join('\n') + '\n',
     );
     const prepare = async (db: Db) => {

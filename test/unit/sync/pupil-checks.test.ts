@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { GroupingProof } from '../../../src/sync/grouping.js';
+import { AscendingIds, GroupingProof } from '../../../src/sync/grouping.js';
 import { checkPupilRun } from '../../../src/sync/pupil-checks.js';
 import { FaultList } from '../../../src/sync/row-faults.js';
 import type { StagedRow } from '../../../src/sync/validate-row.js';
@@ -75,5 +75,24 @@ describe('GroupingProof', () => {
     const proof = new GroupingProof(50_000);
     for (let i = 0; i < 50_000; i++) proof.runOf(`D${i}`);
     expect(proof.grouped).to.equal(true);
+  });
+});
+
+describe('AscendingIds', () => {
+  it('holds while ids rise and fails for good at the first that does not', () => {
+    const proof = new AscendingIds();
+    for (const id of ['D001', 'D002', 'D010']) proof.runOf(id);
+    expect(proof.grouped).to.equal(true);
+    proof.runOf('D003');
+    expect(proof.grouped).to.equal(false);
+    proof.runOf('D011');
+    expect(proof.grouped).to.equal(false);
+  });
+
+  it('counts an id repeated at once as out of order', () => {
+    const proof = new AscendingIds();
+    proof.runOf('D1');
+    proof.runOf('D1');
+    expect(proof.grouped).to.equal(false);
   });
 });
