@@ -152,7 +152,7 @@ function shapeOf(fields: string[], raw: Buffer, mapping: ColumnMapping): DumpSha
  * delimiter, so they are split on it directly; any other goes through the
  * CSV parser.
  */
-export function toRecords(shape: DumpShape, bytes: Buffer, lines: readonly number[]): DumpRecord[] {
+export function toRecords(shape: DumpShape, bytes: Buffer, lines: ArrayLike<number>): DumpRecord[] {
   const rows =
     bytes.indexOf(QUOTE) < 0
       ? splitPlain(bytes, shape.delimiter)

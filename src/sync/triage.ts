@@ -7,18 +7,26 @@
  * Skipping relies on the dump listing each pupil's rows together; a dump that
  * turns out not to (UngroupedDump) must be read again with nothing skipped.
  */
-import { toRecords, type DumpRecord, type DumpShape, type DumpSink } from './dump-reader.js';
+import type { DumpShape, DumpSink } from './dump-reader.js';
 import type { RunProof } from './grouping.js';
-import { checkPupilRun } from './pupil-checks.js';
 import { FaultList } from './row-faults.js';
+import { parseRuns, RunBatch, type RunBatchData } from './run-batch.js';
 import { RunDigest, Visit, type StoredPupils } from './stored-pupils.js';
-import { validateRow, type RowRules, type StagedRow } from './validate-row.js';
+import type { RowRules, StagedRow } from './validate-row.js';
 
 /** Where validated rows go: the staging table or the first-import writer. */
 export interface RowWriter {
   push(row: StagedRow): void;
   /** A promise means "wait before pushing more". */
   flush(): void | Promise<void>;
+}
+
+/**
+ * Takes whole batches and parses them elsewhere (a worker thread): its own
+ * faults and id check then come back with its result, not through the triage.
+ */
+export interface BatchTaker {
+  take(batch: RunBatchData, shape: DumpShape): void | Promise<void>;
 }
 
 export class UngroupedDump extends Error {
@@ -48,7 +56,7 @@ export class DumpTriage implements DumpSink {
   constructor(
     private readonly stored: StoredPupils | null,
     private readonly rules: RowRules,
-    private readonly writer: RowWriter,
+    private readonly writer: RowWriter | BatchTaker,
     private readonly proof: RunProof,
     private readonly afterBatch: () => void = () => {},
     private readonly failFast = stored !== null,
@@ -82,94 +90,31 @@ export class DumpTriage implements DumpSink {
   }
 
   drain(): void | Promise<void> {
-    if (this.batch.runs > 0) this.parseBatch();
+    if ('take' in this.writer) {
+      if (this.batch.runs === 0) return;
+      const batch = this.batch;
+      this.batch = new RunBatch();
+      this.pupilsParsed += batch.runs;
+      this.afterBatch();
+      return this.writer.take(batch.data(), this.shape as DumpShape);
+    }
+    if (this.batch.runs > 0) this.parseBatch(this.writer);
     return this.writer.flush();
   }
 
-  private parseBatch(): void {
+  private parseBatch(writer: RowWriter): void {
     const batch = this.batch;
     this.batch = new RunBatch();
-    const records = batch.records(this.shape as DumpShape);
-    let next = 0;
-
-    for (let i = 0; i < batch.runs; i++) {
-      const rows: StagedRow[] = [];
-      for (let k = 0; k < (batch.sizes[i] as number); k++) {
-        const row = validateRow(records[next++]!, this.rules, this.faults);
-        if (row) rows.push(row);
-      }
-      this.checkIds(rows, batch.ids[i] as string);
-      checkPupilRun(rows, batch.hashes[i] ?? null, this.rules.today, this.runFaults);
-      for (const row of rows) this.writer.push(row);
-    }
+    parseRuns(batch.data(), this.shape as DumpShape, this.rules, {
+      faults: this.faults,
+      runFaults: this.runFaults,
+      push: (row) => writer.push(row),
+      idsDisagree: () => {
+        this.idsAgree = false;
+        if (this.failFast) throw new UngroupedDump();
+      },
+    });
     this.pupilsParsed += batch.runs;
     this.afterBatch();
-  }
-
-  /**
-   * The scanner trims only spaces and tabs around an id, the parser all white
-   * space: where they differ, the runs cannot be trusted to be pupils.
-   */
-  private checkIds(rows: StagedRow[], id: string): void {
-    if (rows.every((row) => row.discimusId === id)) return;
-    this.idsAgree = false;
-    if (this.failFast) throw new UngroupedDump();
-  }
-}
-
-/**
- * Runs waiting to be parsed. The scanner's bytes stay untouched until the
- * next drain, so runs are kept as views, adjacent ones merged, and copied
- * once when the batch is parsed.
- */
-class RunBatch {
-  runs = 0;
-  private readonly parts: Buffer[] = [];
-  /** Where each run starts in the batch's bytes. */
-  private readonly starts: number[] = [];
-  private length = 0;
-  readonly lines: number[] = [];
-  readonly sizes: number[] = [];
-  readonly ids: string[] = [];
-  readonly hashes: (string | null)[] = [];
-
-  add(bytes: Buffer, id: string, lines: readonly number[], runHash: string | null): void {
-    const last = this.parts[this.parts.length - 1];
-    if (
-      last &&
-      last.buffer === bytes.buffer &&
-      last.byteOffset + last.length === bytes.byteOffset
-    ) {
-      this.parts[this.parts.length - 1] = Buffer.from(
-        last.buffer,
-        last.byteOffset,
-        last.length + bytes.length,
-      );
-    } else {
-      this.parts.push(bytes);
-    }
-    this.starts.push(this.length);
-    this.length += bytes.length;
-    for (const line of lines) this.lines.push(line);
-    this.sizes.push(lines.length);
-    this.ids.push(id);
-    this.hashes.push(runHash);
-    this.runs++;
-  }
-
-  /** All records of the batch; a run with a quote is parsed on its own. */
-  records(shape: DumpShape): DumpRecord[] {
-    const bytes = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
-    if (bytes.indexOf(0x22) < 0) return toRecords(shape, bytes, this.lines);
-
-    const records: DumpRecord[] = [];
-    let line = 0;
-    for (let i = 0; i < this.runs; i++) {
-      const end = i + 1 < this.runs ? (this.starts[i + 1] as number) : bytes.length;
-      const lines = this.lines.slice(line, line + (this.sizes[i] as number));
-      records.push(...toRecords(shape, bytes.subarray(this.starts[i], end), lines));
-      line += lines.length;
-    }
-    return records;
   }
 }
