@@ -21,13 +21,22 @@
  * grouped dump; on PostgreSQL the pupils in Discimus id order. Run it inside
  * the run's transaction and inside withBulkLoad.
  */
-import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { countOf } from './sql.js';
-import { copyText, NEEDS_ESCAPE } from './copy-text.js';
+import { copyText } from './copy-text.js';
+import {
+  COPY_CHUNK,
+  CopyLines,
+  ENROLMENT_COLUMNS,
+  LineBuffer,
+  PUPIL_COLUMNS,
+  RowSink,
+  dumpHashOf,
+  type SchoolsSeen,
+} from './first-import-lines.js';
 import type { SyncSession } from './session.js';
-import type { StagedRow } from './validate-row.js';
+import { countOf } from './sql.js';
 import { DumpOrderNumbering } from './username-numbering.js';
+import type { StagedRow } from './validate-row.js';
 
 export interface FirstImportCounts {
   pupils: number;
@@ -56,18 +65,9 @@ export interface FirstImportOptions {
   today: string;
 }
 
-const PUPIL_COLUMNS =
-  'id, discimus_id, insz, given_name, family_name, gender, birth_date, row_hash, dump_hash, ' +
-  'created_at, updated_at, last_seen_at';
-const ENROLMENT_COLUMNS =
-  'pupil_id, institution_number, location_number, stamnummer, kind_of_education, ' +
-  'administrative_group, enrolment_date, start_date, end_date, row_hash, updated_at';
-const ACCOUNT_NEED_COLUMNS = 'pupil_id, discimus_id, username_base';
-const ACCOUNT_COLUMNS =
-  'pupil_id, username, password_hash, managed_by, status, created_at, updated_at';
-
 /** SQLite: pupils with a current enrolment, what the usernames are computed from. */
 const ACCOUNT_NEEDS = 'first_import_accounts';
+const ACCOUNT_NEED_COLUMNS = 'pupil_id, discimus_id, username_base';
 /** SQLite only: the rows before they move to pupils and enrolments in key order. */
 const PUPILS_FIRST = 'first_import_pupils';
 const ENROLMENTS_FIRST = 'first_import_enrolments';
@@ -104,25 +104,6 @@ export async function createFirstImport(
   };
 }
 
-/** What both dialects keep per row: the pupil's UUID, the counts, the schools. */
-class RowSink {
-  pupilId = '';
-  pupils = 0;
-  enrolments = 0;
-  readonly schools = new Schools();
-
-  take(row: StagedRow): void {
-    if (row.pupilFirst === 1) {
-      this.pupilId = randomUUID();
-      this.pupils++;
-    } else if (!this.pupilId) {
-      throw new Error('first import: rows must arrive grouped, the first of a pupil flagged');
-    }
-    this.enrolments++;
-    this.schools.add(row);
-  }
-}
-
 interface Load {
   push(row: StagedRow, pupilId: string): void;
   flush(): void | Promise<void>;
@@ -135,107 +116,41 @@ interface Load {
 // ---------------------------------------------------------------------------
 // PostgreSQL: COPY
 
-/** One COPY statement per this many bytes of one table's lines. */
-const COPY_CHUNK = 1 << 20;
 /** Bytes sent but not yet loaded, at most: the reader waits beyond this. */
 const COPY_QUEUED = 4 << 20;
 
-/**
- * The three tables' lines are buffered side by side and sent in chunks, one
- * COPY statement per chunk, queued on the connection (one COPY at a time).
- * So the server loads every table while the file is still being read,
- * rather than one table after the last row.
- */
+/** On the connection's own thread: the lines go to COPY as they fill a chunk. */
 function copyLoad(
   session: SyncSession,
   options: FirstImportOptions,
   numbering: DumpOrderNumbering,
 ): Load {
-  // The *_at columns: created_at, updated_at, last_seen_at; updated_at.
-  const pupilStamps = `\t${options.nowMs}\t${options.nowMs}\t${options.nowMs}\n`;
-  const enrolmentStamp = `\t${options.nowMs}\n`;
-  const accountTail = `\t\\N\tschool\tactive\t${options.nowMs}\t${options.nowMs}\n`;
   const queue = new CopyQueue(session);
-  const pupils = new LineBuffer(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`);
-  const enrolments = new LineBuffer(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`);
-  const accounts = new LineBuffer(`COPY accounts (${ACCOUNT_COLUMNS}) FROM STDIN`);
-  const buffers = [pupils, enrolments, accounts];
-  let accountsWritten = 0;
-
-  const send = (all: boolean) => {
-    for (const buffer of buffers) {
-      if (buffer.length >= COPY_CHUNK || (all && buffer.length)) {
-        queue.send(buffer.sql, buffer.take());
-      }
-    }
-  };
+  const lines = new CopyLines(options.nowMs, numbering, (sql, bytes) => queue.send(sql, bytes));
 
   return {
-    push(row, pupilId) {
-      if (row.pupilFirst === 1) {
-        pupils.add(pupilLine(row, pupilId, pupilStamps));
-        if (row.pupilHasCurrent === 1) {
-          const username = numbering.next(row.discimusId, row.usernameBase);
-          accounts.add(`${pupilId}\t${username}${accountTail}`);
-          accountsWritten++;
-        }
-      }
-      enrolments.add(enrolmentLine(row, pupilId, enrolmentStamp));
-    },
+    push: (row, pupilId) => lines.push(row, pupilId),
     flush() {
-      send(false);
+      lines.send(false);
       return queue.waitBelow(COPY_QUEUED);
     },
     async finish() {
-      send(true);
+      lines.send(true);
       await queue.waitBelow(1);
     },
     async abort() {
-      for (const buffer of buffers) buffer.take();
+      lines.discard();
       await queue.settle();
     },
     async complete() {
       await writeCounters(session, numbering.counters());
-      return accountsWritten;
+      return lines.accountsWritten;
     },
   };
 }
 
-/**
- * COPY lines written as UTF-8 into a buffer as they come: the row's strings
- * die young, where a growing string would keep them all alive (and the
- * garbage collector busy) until the chunk is sent.
- */
-class LineBuffer {
-  length = 0;
-  private bytes = Buffer.allocUnsafe(COPY_CHUNK * 2);
-
-  /** `sql`: the COPY statement its lines are for. */
-  constructor(readonly sql: string) {}
-
-  add(line: string): void {
-    // At most 3 bytes per UTF-16 unit.
-    if (this.length + line.length * 3 > this.bytes.length) this.grow(line.length * 3);
-    this.length += this.bytes.write(line, this.length, 'utf8');
-  }
-
-  /** The lines so far; the buffer starts empty again. */
-  take(): Buffer {
-    const taken = this.bytes.subarray(0, this.length);
-    this.bytes = Buffer.allocUnsafe(this.bytes.length);
-    this.length = 0;
-    return taken;
-  }
-
-  private grow(needed: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + needed));
-    this.bytes.copy(next, 0, 0, this.length);
-    this.bytes = next;
-  }
-}
-
 /** COPY statements run one after another; the first failure stops the rest. */
-class CopyQueue {
+export class CopyQueue {
   private readonly pending: { done: Promise<void>; size: number }[] = [];
   /** Bytes in `pending`, loaded or not: drain() counts them off. */
   private tail: Promise<void> = Promise.resolve();
@@ -283,44 +198,6 @@ class CopyQueue {
       stream.end(bytes);
     });
   }
-}
-
-/*
- * The line builders test only the free-text fields for characters COPY must
- * escape: every other value passed a format rule (ids, numbers, dates, codes
- * from a closed list, base64 hashes, lower-case usernames) that excludes them.
- */
-
-/** As apply.ts keeps it: only a pupil that gets an account may be skipped later. */
-function dumpHashOf(row: StagedRow): string | null {
-  return row.pupilHasCurrent === 1 ? row.runHash : null;
-}
-
-function pupilLine(row: StagedRow, pupilId: string, stamps: string): string {
-  if (NEEDS_ESCAPE.test(row.familyName) || NEEDS_ESCAPE.test(row.givenName)) {
-    return (
-      `${pupilId}\t${row.discimusId}\t${row.insz ?? '\\N'}\t${copyText(row.givenName)}\t` +
-      `${copyText(row.familyName)}\t${row.gender}\t${row.birthDate}\t${row.pupilHash}\t` +
-      `${dumpHashOf(row) ?? '\\N'}${stamps}`
-    );
-  }
-  return (
-    `${pupilId}\t${row.discimusId}\t${row.insz ?? '\\N'}\t${row.givenName}\t` +
-    `${row.familyName}\t${row.gender}\t${row.birthDate}\t${row.pupilHash}\t` +
-    `${dumpHashOf(row) ?? '\\N'}${stamps}`
-  );
-}
-
-function enrolmentLine(row: StagedRow, pupilId: string, stamp: string): string {
-  const group = NEEDS_ESCAPE.test(row.administrativeGroup)
-    ? copyText(row.administrativeGroup)
-    : row.administrativeGroup;
-  const stamnummer = NEEDS_ESCAPE.test(row.stamnummer) ? copyText(row.stamnummer) : row.stamnummer;
-  return (
-    `${pupilId}\t${row.institutionNumber}\t${row.locationNumber}\t${stamnummer}\t` +
-    `${row.kindOfEducation}\t${group}\t${row.enrolmentDate}\t` +
-    `${row.startDate}\t${row.endDate ?? '\\N'}\t${row.enrolmentHash}${stamp}`
-  );
 }
 
 // ---------------------------------------------------------------------------
@@ -484,7 +361,7 @@ async function createAccounts(session: SyncSession, nowMs: number): Promise<numb
 }
 
 /** PostgreSQL: username_counters replaced by what the numbering ended with. */
-async function writeCounters(session: SyncSession, counters: ReadonlyMap<string, number>) {
+export async function writeCounters(session: SyncSession, counters: ReadonlyMap<string, number>) {
   await session.run('DELETE FROM username_counters');
   const lines = new LineBuffer('COPY username_counters (base, taken) FROM STDIN');
   const queue = new CopyQueue(session);
@@ -497,65 +374,18 @@ async function writeCounters(session: SyncSession, counters: ReadonlyMap<string,
 }
 
 /** username_counters as stored: base -> numbers given. */
-async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
+export async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
   const rows = await session.all<{ base: string; taken: number | string }>(
     'SELECT base, taken FROM username_counters',
   );
   return new Map(rows.map((row) => [row.base, Number(row.taken)]));
 }
 
-/**
- * Every institution and location seen, an institution's name the greatest
- * one given for it in byte order (as max() over a "C" column in the staging
- * path), or null when none was given.
- */
-class Schools {
-  readonly names = new Map<string, string | null>();
-  readonly locations = new Map<string, Set<string>>();
-  private lastInstitution = '';
-  private lastLocation = '';
-  private lastName: string | null = null;
-
-  add(row: StagedRow): void {
-    const { institutionNumber: institution, locationNumber: location, institutionName: name } = row;
-    // Most rows repeat the school of the row before, often its name too.
-    if (
-      institution === this.lastInstitution &&
-      location === this.lastLocation &&
-      (name === null || name === this.lastName)
-    ) {
-      return;
-    }
-    this.lastName = name;
-    if (institution !== this.lastInstitution || location !== this.lastLocation) {
-      let set = this.locations.get(institution);
-      if (!set) this.locations.set(institution, (set = new Set()));
-      set.add(location);
-      this.lastInstitution = institution;
-      this.lastLocation = location;
-    }
-    const known = this.names.get(institution);
-    if (known === undefined) {
-      this.names.set(institution, name);
-    } else if (name !== null && name !== known && (known === null || byteOrder(name, known) > 0)) {
-      this.names.set(institution, name);
-    }
-  }
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/** Compares as UTF-8 bytes ("C" collation, SQLite BINARY); UTF-16 differs only past U+FFFF. */
-export function byteOrder(a: string, b: string): number {
-  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Rows per INSERT ... VALUES for the schools. */
 const SCHOOL_ROWS = 500;
 
 /** As writeSchools (apply.ts): new schools added, names follow the dump, locations added. */
-async function writeSchools(session: SyncSession, schools: Schools) {
+export async function writeSchools(session: SyncSession, schools: SchoolsSeen) {
   const institutionsBefore = await countOf(session, 'SELECT count(*) AS n FROM institutions');
 
   const institutions = [...schools.names];

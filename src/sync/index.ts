@@ -32,7 +32,7 @@ import { assertPlausible, evaluateGuards, type GuardVerdict } from './guards.js'
 import { acquireSyncLock } from './lock.js';
 import { loadColumnMapping, type ColumnMapping } from './mapping.js';
 import type { UsernameScheme } from '../accounts/usernames.js';
-import type { SyncReport } from './report.js';
+import type { SyncReading, SyncReport } from './report.js';
 import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
 import { DumpRowsError, type FaultList } from './row-faults.js';
 import { openSession, type SyncSession } from './session.js';
@@ -193,7 +193,8 @@ async function attempt(
   });
 
   await finishAttempt(session, options, progress);
-  return reportOf(reader, options, today, rows.count, verdict, {
+  const reading = stored?.size ? 'skipping' : 'full';
+  return reportOf(reader, options, today, rows.count, verdict, reading, {
     pupils: {
       inDump: diff.pupilsInDump,
       new: diff.pupilsNew,
@@ -227,6 +228,7 @@ function reportOf(
   today: string,
   rows: number,
   verdict: GuardVerdict,
+  reading: SyncReading,
   counts: ReportCounts,
 ): SyncReport {
   return {
@@ -235,6 +237,7 @@ function reportOf(
     checksum: reader.stats.checksum,
     bytes: reader.stats.size,
     outcome: options.dryRun ? 'dry-run' : 'applied',
+    reading,
     forced: Boolean(options.force),
     today,
     rows,
@@ -317,7 +320,7 @@ async function firstImport(
   assertPlausible(verdict, Boolean(options.force));
 
   await finishAttempt(session, options, progress);
-  return reportOf(reader, options, rules.today, count, verdict, {
+  return reportOf(reader, options, rules.today, count, verdict, 'first-import', {
     pupils: {
       inDump: counts.pupils,
       new: counts.pupils,

@@ -2,6 +2,13 @@
 
 export type SyncOutcome = 'applied' | 'dry-run';
 
+/**
+ * How the dump was read: straight into a store without pupils, skipping the
+ * pupils unchanged since the last run, or every pupil parsed (a dump not
+ * grouped by pupil; a first import out of Discimus id order).
+ */
+export type SyncReading = 'first-import' | 'skipping' | 'full';
+
 export interface SyncReport {
   runId: number;
   file: string;
@@ -9,6 +16,7 @@ export interface SyncReport {
   /** Size of the file as stored, in bytes. */
   bytes: number;
   outcome: SyncOutcome;
+  reading: SyncReading;
   forced: boolean;
   today: string;
   rows: number;
@@ -40,7 +48,8 @@ export function formatReport(report: SyncReport): string {
   const title = report.outcome === 'dry-run' ? 'dry run, nothing written' : 'applied';
   const lines = [
     `sync run ${report.runId} (${title}): ${report.file}`,
-    `  rows ${report.rows}, ${(report.durationMs / 1000).toFixed(1)} s, today ${report.today}`,
+    `  rows ${report.rows}, ${(report.durationMs / 1000).toFixed(1)} s, today ${report.today}, ` +
+      `read: ${report.reading}`,
     `  pupils      ${p.inDump} in dump: ${p.new} new, ${p.changed} changed, ` +
       `${p.returned} returned, ${p.gone} gone; ${p.unchanged} skipped as unchanged`,
     `  enrolments  ${e.new} new, ${e.changed} changed, ${e.ended} ended ` +
