@@ -55,6 +55,8 @@ export interface DumpSink {
   run(bytes: Buffer, id: string, lines: readonly number[]): void;
   /** Called after each chunk; a returned promise holds the reader until it settles. */
   drain(): void | Promise<void>;
+  /** After the last drain: faults found later still count as the file's. */
+  end?(): Promise<void>;
 }
 
 export interface DumpReader {
@@ -120,6 +122,7 @@ async function scanDump(
     }
     scanner.end();
     await sink.drain();
+    await sink.end?.();
   } catch (error) {
     throw classify(error, path);
   } finally {

@@ -7,27 +7,17 @@
  * numbered per base in Discimus id order, as in accounts.ts), the
  * username_counters, and the schools and locations (writeSchools in apply.ts).
  *
- * PostgreSQL: COPY in chunks of about a megabyte, pupils, enrolments and
- * accounts taking turns on the connection, all while the file is read; the
- * usernames are numbered as their pupils pass (username-numbering.ts), which
- * needs the pupils in Discimus id order (the sync sends a dump in any other
- * order down the staging path instead). SQLite: prepared multi-row inserts
- * into plain temporary tables, moved in key order at the end (see
- * insertLoad), the accounts made set-based after. Schools are collected in
- * memory (a few thousand).
+ * This module is the SQLite way, plus what both ways share: prepared
+ * multi-row inserts into plain temporary tables, moved in key order at the
+ * end (see insertLoad), the accounts made set-based after. PostgreSQL loads
+ * with COPY while a worker thread parses (first-import-thread.ts).
  *
  * Rows must arrive grouped by pupil with the first row of each flagged
  * (pupilFirst, pupilHasCurrent, runHash), as the triage emits them for a
- * grouped dump; on PostgreSQL the pupils in Discimus id order. Run it inside
- * the run's transaction and inside withBulkLoad.
+ * grouped dump. Run it inside the run's transaction and inside withBulkLoad.
  */
-import type { Writable } from 'node:stream';
-import { copyText } from './copy-text.js';
 import {
-  COPY_CHUNK,
-  CopyLines,
   ENROLMENT_COLUMNS,
-  LineBuffer,
   PUPIL_COLUMNS,
   RowSink,
   dumpHashOf,
@@ -35,7 +25,6 @@ import {
 } from './first-import-lines.js';
 import type { SyncSession } from './session.js';
 import { countOf } from './sql.js';
-import { DumpOrderNumbering } from './username-numbering.js';
 import type { StagedRow } from './validate-row.js';
 
 export interface FirstImportCounts {
@@ -76,11 +65,11 @@ export async function createFirstImport(
   session: SyncSession,
   options: FirstImportOptions,
 ): Promise<FirstImportWriter> {
+  if (session.dialect === 'pg') {
+    throw new Error('a first import into PostgreSQL runs through startFirstImportThread');
+  }
   const rows = new RowSink();
-  const load =
-    session.dialect === 'pg'
-      ? copyLoad(session, options, new DumpOrderNumbering(await storedCounters(session)))
-      : await insertLoad(session, options);
+  const load = await insertLoad(session, options);
 
   return {
     push(row) {
@@ -111,93 +100,6 @@ interface Load {
   abort(error: Error): Promise<void>;
   /** After finish(): the accounts and username_counters; resolves with the accounts made. */
   complete(): Promise<number>;
-}
-
-// ---------------------------------------------------------------------------
-// PostgreSQL: COPY
-
-/** Bytes sent but not yet loaded, at most: the reader waits beyond this. */
-const COPY_QUEUED = 4 << 20;
-
-/** On the connection's own thread: the lines go to COPY as they fill a chunk. */
-function copyLoad(
-  session: SyncSession,
-  options: FirstImportOptions,
-  numbering: DumpOrderNumbering,
-): Load {
-  const queue = new CopyQueue(session);
-  const lines = new CopyLines(options.nowMs, numbering, (sql, bytes) => queue.send(sql, bytes));
-
-  return {
-    push: (row, pupilId) => lines.push(row, pupilId),
-    flush() {
-      lines.send(false);
-      return queue.waitBelow(COPY_QUEUED);
-    },
-    async finish() {
-      lines.send(true);
-      await queue.waitBelow(1);
-    },
-    async abort() {
-      lines.discard();
-      await queue.settle();
-    },
-    async complete() {
-      await writeCounters(session, numbering.counters());
-      return lines.accountsWritten;
-    },
-  };
-}
-
-/** COPY statements run one after another; the first failure stops the rest. */
-export class CopyQueue {
-  private readonly pending: { done: Promise<void>; size: number }[] = [];
-  /** Bytes in `pending`, loaded or not: drain() counts them off. */
-  private tail: Promise<void> = Promise.resolve();
-  private queued = 0;
-  private failure: Error | undefined;
-
-  constructor(private readonly session: SyncSession) {}
-
-  send(sql: string, bytes: Buffer): void {
-    if (this.failure) return;
-    const done = this.tail.then(() => (this.failure ? undefined : this.copy(sql, bytes)));
-    this.tail = done.catch((error: Error) => {
-      this.failure ??= error;
-    });
-    this.pending.push({ done: this.tail, size: bytes.length });
-    this.queued += bytes.length;
-  }
-
-  /** Resolves once less than `limit` characters wait; rejects with the first failure. */
-  waitBelow(limit: number): void | Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.queued < limit) return;
-    return this.drain(limit);
-  }
-
-  /** Waits for every COPY sent, whatever the outcome. */
-  async settle(): Promise<void> {
-    await this.tail;
-  }
-
-  private async drain(limit: number): Promise<void> {
-    while (this.queued >= limit && this.pending.length) {
-      const first = this.pending.shift() as { done: Promise<void>; size: number };
-      await first.done;
-      this.queued -= first.size;
-      if (this.failure) throw this.failure;
-    }
-  }
-
-  private copy(sql: string, bytes: Buffer): Promise<void> {
-    const stream: Writable = this.session.copyIn(sql);
-    return new Promise<void>((resolve, reject) => {
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(bytes);
-    });
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -358,27 +260,6 @@ async function createAccounts(session: SyncSession, nowMs: number): Promise<numb
      ON CONFLICT (base) DO UPDATE SET taken = username_counters.taken + excluded.taken`,
   );
   return created;
-}
-
-/** PostgreSQL: username_counters replaced by what the numbering ended with. */
-export async function writeCounters(session: SyncSession, counters: ReadonlyMap<string, number>) {
-  await session.run('DELETE FROM username_counters');
-  const lines = new LineBuffer('COPY username_counters (base, taken) FROM STDIN');
-  const queue = new CopyQueue(session);
-  for (const [base, taken] of counters) {
-    lines.add(`${copyText(base)}\t${taken}\n`);
-    if (lines.length >= COPY_CHUNK) queue.send(lines.sql, lines.take());
-  }
-  if (lines.length) queue.send(lines.sql, lines.take());
-  await queue.waitBelow(1);
-}
-
-/** username_counters as stored: base -> numbers given. */
-export async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
-  const rows = await session.all<{ base: string; taken: number | string }>(
-    'SELECT base, taken FROM username_counters',
-  );
-  return new Map(rows.map((row) => [row.base, Number(row.taken)]));
 }
 
 /** Rows per INSERT ... VALUES for the schools. */

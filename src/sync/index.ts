@@ -26,6 +26,7 @@ import {
 } from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
 import { createFirstImport } from './first-import.js';
+import { startFirstImportThread } from './first-import-thread.js';
 import { loadStoredPupils, type StoredPupils } from './stored-pupils.js';
 import { DumpTriage, UngroupedDump } from './triage.js';
 import { assertPlausible, evaluateGuards, type GuardVerdict } from './guards.js';
@@ -277,10 +278,12 @@ async function firstImport(
   const { count, counts } = await withBulkLoad(
     session,
     async () => {
-      const writer = await createFirstImport(session, {
-        nowMs: options.now.getTime(),
-        today: rules.today,
-      });
+      const nowMs = options.now.getTime();
+      // PostgreSQL: parsed in a worker thread while this one reads and loads.
+      const writer =
+        session.dialect === 'pg'
+          ? await startFirstImportThread(session, { nowMs, today: rules.today, rules })
+          : await createFirstImport(session, { nowMs, today: rules.today });
       // The writer numbers usernames as pupils pass, so needs them in id order.
       const reportRead = () => {
         const { bytesRead, size } = reader.stats;

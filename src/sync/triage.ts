@@ -27,6 +27,15 @@ export interface RowWriter {
  */
 export interface BatchTaker {
   take(batch: RunBatchData, shape: DumpShape): void | Promise<void>;
+  /** Resolves once every batch is parsed, with what parsing found. */
+  parsed(): Promise<ParseFindings>;
+}
+
+/** What parsing found besides the rows. */
+export interface ParseFindings {
+  faults: FaultList;
+  runFaults: FaultList;
+  idsAgree: boolean;
 }
 
 export class UngroupedDump extends Error {
@@ -87,6 +96,15 @@ export class DumpTriage implements DumpSink {
     }
     const runHash = digest ? (this.shape as DumpShape).fingerprint + digest.text() : null;
     this.batch.add(bytes, id, lines, runHash);
+  }
+
+  /** Batches parsed elsewhere: their faults and id check join the triage's. */
+  async end(): Promise<void> {
+    if (!('take' in this.writer)) return;
+    const found = await this.writer.parsed();
+    this.faults.addAll(found.faults);
+    this.runFaults.addAll(found.runFaults);
+    if (!found.idsAgree) this.idsAgree = false;
   }
 
   drain(): void | Promise<void> {
