@@ -19,7 +19,7 @@ export const ERROR_CODES = {
   'sync.no_dump': 'no complete dump in the directory given with --from',
   'sync.usage': 'the sync command was called with wrong arguments',
   'login.no_current_enrolment': 'the pupil has no current enrolment',
-  'login.platform_not_linked': 'none of the pupil\'s schools uses this platform',
+  'login.platform_not_linked': "none of the pupil's schools uses this platform",
   'account.forbidden': 'the administrator has no school where the pupil is currently enrolled',
   'account.self_managed': 'the pupil manages this account; the school cannot see or set it',
   'account.school_managed': 'the school manages this account; the pupil asks its administrator',
@@ -64,7 +64,7 @@ export const ERROR_CODES = {
   'upstream.replayed': 'the assertion id was already used',
   'upstream.in_response_to': 'the response answers no open request (unknown, reused, expired)',
   'upstream.state': 'the upstream callback carries an unknown or expired state',
-  'upstream.oidc_failed': 'the upstream OpenID Connect provider\'s answer failed validation',
+  'upstream.oidc_failed': "the upstream OpenID Connect provider's answer failed validation",
   'upstream.no_match': 'the upstream identity matches no LeerID pupil',
   'upstream.logout': 'the upstream logout answer failed validation',
 } as const;

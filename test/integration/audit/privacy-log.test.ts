@@ -122,7 +122,9 @@ describe('privacy log', function () {
         });
 
       expect(sync('test/fixtures/dumps/valid/night-1.csv').status).to.equal(0);
-      expect(sync('--dry-run', '--force', 'test/fixtures/dumps/valid/night-2.csv').status).to.equal(0);
+      expect(sync('--dry-run', '--force', 'test/fixtures/dumps/valid/night-2.csv').status).to.equal(
+        0,
+      );
 
       const db = createDb(url);
       try {
