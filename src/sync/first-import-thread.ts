@@ -18,7 +18,12 @@ import { Worker } from 'node:worker_threads';
 import { LeerIdError, type ErrorCode } from '../errors/index.js';
 import type { DumpShape } from './dump-reader.js';
 import { copyText } from './copy-text.js';
-import { writeSchools, type FirstImportCounts, type FirstImportOptions } from './first-import.js';
+import {
+  storedCounters,
+  writeSchools,
+  type FirstImportCounts,
+  type FirstImportOptions,
+} from './first-import.js';
 import { COPY_CHUNK, LineBuffer } from './first-import-lines.js';
 import type { FromWorker, ToWorker, WorkerResult, WorkerStart } from './first-import-worker.js';
 import { IDS_DISAGREE, ROLE } from './first-import-worker.js';
@@ -196,14 +201,6 @@ async function writeCounters(session: SyncSession, counters: ReadonlyMap<string,
   }
   if (lines.length) queue.send(lines.sql, lines.take());
   await queue.waitBelow(1);
-}
-
-/** username_counters as stored: base -> numbers given. */
-async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
-  const rows = await session.all<{ base: string; taken: number | string }>(
-    'SELECT base, taken FROM username_counters',
-  );
-  return new Map(rows.map((row) => [row.base, Number(row.taken)]));
 }
 
 /** COPY statements run one after another; the first failure stops the rest. */

@@ -9,12 +9,15 @@
  *
  * This module is the SQLite way, plus what both ways share: prepared
  * multi-row inserts into plain temporary tables, moved in key order at the
- * end (see insertLoad), the accounts made set-based after. PostgreSQL loads
- * with COPY while a worker thread parses (first-import-thread.ts).
+ * end (see insertLoad). PostgreSQL loads with COPY while a worker thread
+ * parses (first-import-thread.ts). Both number the usernames as their pupils
+ * pass (username-numbering.ts).
  *
  * Rows must arrive grouped by pupil with the first row of each flagged
  * (pupilFirst, pupilHasCurrent, runHash), as the triage emits them for a
- * grouped dump. Run it inside the run's transaction and inside withBulkLoad.
+ * grouped dump, and the pupils in Discimus id order (which the triage
+ * proves; see AscendingIds). Run it inside the run's transaction and inside
+ * withBulkLoad.
  */
 import {
   ENROLMENT_COLUMNS,
@@ -25,6 +28,7 @@ import {
 } from './first-import-lines.js';
 import type { SyncSession } from './session.js';
 import { countOf } from './sql.js';
+import { DumpOrderNumbering } from './username-numbering.js';
 import type { StagedRow } from './validate-row.js';
 
 export interface FirstImportCounts {
@@ -54,12 +58,10 @@ export interface FirstImportOptions {
   today: string;
 }
 
-/** SQLite: pupils with a current enrolment, what the usernames are computed from. */
-const ACCOUNT_NEEDS = 'first_import_accounts';
-const ACCOUNT_NEED_COLUMNS = 'pupil_id, discimus_id, username_base';
-/** SQLite only: the rows before they move to pupils and enrolments in key order. */
+/** The rows before they move to pupils, enrolments and accounts in key order. */
 const PUPILS_FIRST = 'first_import_pupils';
 const ENROLMENTS_FIRST = 'first_import_enrolments';
+const ACCOUNTS_FIRST = 'first_import_accounts';
 
 export async function createFirstImport(
   session: SyncSession,
@@ -69,7 +71,8 @@ export async function createFirstImport(
     throw new Error('a first import into PostgreSQL runs through startFirstImportThread');
   }
   const rows = new RowSink();
-  const load = await insertLoad(session, options);
+  const numbering = new DumpOrderNumbering(await storedCounters(session));
+  const load = await insertLoad(session, options, numbering);
 
   return {
     push(row) {
@@ -148,7 +151,11 @@ function batchInsert(session: SyncSession, table: string, columns: string): Batc
  * the rows are appended to plain temporary tables first and moved over in
  * key order, as the staging path does, but with one copy instead of three.
  */
-async function insertLoad(session: SyncSession, options: FirstImportOptions): Promise<Load> {
+async function insertLoad(
+  session: SyncSession,
+  options: FirstImportOptions,
+  numbering: DumpOrderNumbering,
+): Promise<Load> {
   // Plain tables, no keys: rows are appended, then moved in key order.
   for (const [table, like] of [
     [PUPILS_FIRST, 'pupils'],
@@ -157,16 +164,14 @@ async function insertLoad(session: SyncSession, options: FirstImportOptions): Pr
     await session.run(`DROP TABLE IF EXISTS ${table}`);
     await session.run(`CREATE TEMP TABLE ${table} AS SELECT * FROM ${like} WHERE 0`);
   }
-  await session.run(`DROP TABLE IF EXISTS ${ACCOUNT_NEEDS}`);
-  await session.run(
-    `CREATE TEMP TABLE ${ACCOUNT_NEEDS}
-       (pupil_id text NOT NULL, discimus_id text NOT NULL, username_base text NOT NULL)`,
-  );
+  await session.run(`DROP TABLE IF EXISTS ${ACCOUNTS_FIRST}`);
+  await session.run(`CREATE TEMP TABLE ${ACCOUNTS_FIRST} (pupil_id text, username text)`);
 
   const now = options.nowMs;
   const pupils = batchInsert(session, PUPILS_FIRST, PUPIL_COLUMNS);
   const enrolments = batchInsert(session, ENROLMENTS_FIRST, ENROLMENT_COLUMNS);
-  const accounts = batchInsert(session, ACCOUNT_NEEDS, ACCOUNT_NEED_COLUMNS);
+  const accounts = batchInsert(session, ACCOUNTS_FIRST, 'pupil_id, username');
+  let accountsMade = 0;
 
   return {
     push(row, pupilId) {
@@ -186,7 +191,8 @@ async function insertLoad(session: SyncSession, options: FirstImportOptions): Pr
           now,
         ]);
         if (row.pupilHasCurrent === 1) {
-          accounts.push([pupilId, row.discimusId, row.usernameBase]);
+          accounts.push([pupilId, numbering.next(row.discimusId, row.usernameBase)]);
+          accountsMade++;
         }
       }
       enrolments.push([
@@ -222,44 +228,32 @@ async function insertLoad(session: SyncSession, options: FirstImportOptions): Pr
     },
     async abort() {},
     async complete() {
-      const created = await createAccounts(session, now);
-      await session.run(`DROP TABLE ${ACCOUNT_NEEDS}`);
-      return created;
+      await session.run(
+        `INSERT INTO accounts (pupil_id, username, password_hash, managed_by, status,
+                               created_at, updated_at)
+         SELECT pupil_id, username, NULL, 'school', 'active', ?, ?
+           FROM ${ACCOUNTS_FIRST} ORDER BY pupil_id`,
+        [now, now],
+      );
+      await session.run(`DROP TABLE ${ACCOUNTS_FIRST}`);
+      await session.run('DELETE FROM username_counters');
+      const counters = batchInsert(session, 'username_counters', 'base, taken');
+      for (const [base, taken] of numbering.counters()) counters.push([base, taken]);
+      counters.finish();
+      return accountsMade;
     },
   };
 }
 
 // ---------------------------------------------------------------------------
-// Accounts and schools, after the rows
+// Shared by both ways
 
-/**
- * SQLite: as createMissingAccounts (accounts.ts) on an empty accounts table:
- * the n-th pupil of a base, in Discimus id order, gets the base numbered
- * after what username_counters already holds. With no accounts there is no
- * clash.
- */
-async function createAccounts(session: SyncSession, nowMs: number): Promise<number> {
-  const created = await session.run(
-    `INSERT INTO accounts (pupil_id, username, password_hash, managed_by, status,
-                           created_at, updated_at)
-     SELECT n.pupil_id,
-            CASE WHEN coalesce(c.taken, 0) + n.rn = 1 THEN n.username_base
-                 ELSE n.username_base || (coalesce(c.taken, 0) + n.rn) END,
-            NULL, 'school', 'active', ?, ?
-       FROM (SELECT pupil_id, username_base,
-                    row_number() OVER (PARTITION BY username_base
-                                       ORDER BY discimus_id) AS rn
-               FROM ${ACCOUNT_NEEDS}) n
-       LEFT JOIN username_counters c ON c.base = n.username_base
-      ORDER BY n.pupil_id`,
-    [nowMs, nowMs],
+/** username_counters as stored: base -> numbers given. */
+export async function storedCounters(session: SyncSession): Promise<Map<string, number>> {
+  const rows = await session.all<{ base: string; taken: number | string }>(
+    'SELECT base, taken FROM username_counters',
   );
-  await session.run(
-    `INSERT INTO username_counters (base, taken)
-     SELECT username_base, count(*) FROM ${ACCOUNT_NEEDS} WHERE 1 = 1 GROUP BY username_base
-     ON CONFLICT (base) DO UPDATE SET taken = username_counters.taken + excluded.taken`,
-  );
-  return created;
+  return new Map(rows.map((row) => [row.base, Number(row.taken)]));
 }
 
 /** Rows per INSERT ... VALUES for the schools. */
