@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     wanted.includes(name),
   );
   for (const [backend, url] of backends) {
+    // PostgreSQL writes the previous steps' pages out now, not during the next ones.
+    await checkpoint();
     await resetStore(url);
     results.push(child('first import', backend, url, first));
     results.push(child('delta', backend, url, second));
@@ -176,6 +178,13 @@ async function ensurePgDatabase(): Promise<void> {
     `SELECT 1 FROM pg_database WHERE datname = 'leerid_bench'`,
   );
   if (!rowCount) await client.query('CREATE DATABASE leerid_bench');
+  await client.end();
+}
+
+async function checkpoint(): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query('CHECKPOINT');
   await client.end();
 }
 

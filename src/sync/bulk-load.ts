@@ -47,7 +47,14 @@ export async function withBulkLoad<T>(
   // Recreate in reverse: unique constraints before the foreign keys that use them.
   for (const { create } of [...rebuilds].reverse()) await session.run(create);
   // No statistics yet, and autovacuum may be off: the next night would plan blind.
-  await session.run(session.dialect === 'pg' ? `ANALYZE ${TABLES.join(', ')}` : 'ANALYZE');
+  if (session.dialect === 'pg') {
+    await session.run(`ANALYZE ${TABLES.join(', ')}`);
+  } else {
+    // A sample is enough for the planner; a full ANALYZE reads every index whole.
+    await session.run('PRAGMA analysis_limit = 1000');
+    for (const table of TABLES) await session.run(`ANALYZE ${table}`);
+    await session.run('PRAGMA analysis_limit = 0');
+  }
   return result;
 }
 
