@@ -47,8 +47,10 @@ const WORKER = new URL(
 
 function startWorker(workerData: WorkerStart): Worker {
   if (WORKER.pathname.endsWith('.js')) return new Worker(WORKER, { workerData });
+  // Resolved here: the worker's own code would look from the working directory.
+  const tsx = import.meta.resolve('tsx/esm/api');
   const boot =
-    `import('tsx/esm/api').then(({ register }) => { register(); ` +
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
     `return import(${JSON.stringify(WORKER.href)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
