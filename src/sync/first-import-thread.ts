@@ -11,6 +11,7 @@
  *
  * The result is what createFirstImport writes for SQLite (first-import.ts).
  */
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -47,11 +48,12 @@ const WORKER = new URL(
 
 function startWorker(workerData: WorkerStart): Worker {
   if (WORKER.pathname.endsWith('.js')) return new Worker(WORKER, { workerData });
-  // Resolved here: the worker's own code would look from the working directory.
-  const tsx = import.meta.resolve('tsx/esm/api');
+  // Paths resolved here: the worker's own code would look from the working
+  // directory. tsx's require hook compiles the module and what it imports.
+  const require = createRequire(import.meta.url);
   const boot =
-    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
-    `return import(${JSON.stringify(WORKER.href)}); });`;
+    `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();` +
+    `require(${JSON.stringify(fileURLToPath(WORKER))});`;
   return new Worker(boot, { eval: true, workerData });
 }
 
