@@ -1,10 +1,8 @@
 /**
- * The first import's rows as text in PostgreSQL's COPY format, rendered in
- * the worker thread (first-import-worker.ts) with nothing that needs the
- * database. PostgreSQL loads the text with COPY; SQLite splits it again
- * (first-import-sqlite.ts), much cheaper than parsing the dump. The pupils
- * get their random UUIDs here, the accounts their usernames, and the
- * schools are collected.
+ * The first import's rows as COPY text, with nothing that needs the
+ * database: so the same code renders them on the connection's thread or in
+ * a worker thread (first-import-worker.ts). The pupils get their random
+ * UUIDs here, the accounts their usernames, and the schools are collected.
  */
 import { randomUUID } from 'node:crypto';
 import { copyText, NEEDS_ESCAPE } from './copy-text.js';
@@ -23,17 +21,8 @@ export const ACCOUNT_COLUMNS =
 /** One COPY statement per this many bytes of one table's lines. */
 export const COPY_CHUNK = 1 << 20;
 
-/** The tables the lines are for, and their columns in line order. */
-export const COPY_COLUMNS = {
-  pupils: PUPIL_COLUMNS,
-  enrolments: ENROLMENT_COLUMNS,
-  accounts: ACCOUNT_COLUMNS,
-} as const;
-
-export type CopyTable = keyof typeof COPY_COLUMNS;
-
-/** Hands a chunk of one table's lines on. */
-export type SendCopy = (table: CopyTable, bytes: Buffer) => void;
+/** Hands a chunk of one table's lines on, to be loaded by `sql`. */
+export type SendCopy = (sql: string, bytes: Buffer) => void;
 
 /**
  * The three tables' lines, buffered side by side and handed on in chunks of
@@ -43,14 +32,10 @@ export type SendCopy = (table: CopyTable, bytes: Buffer) => void;
  */
 export class CopyLines {
   accountsWritten = 0;
-  private readonly pupils = new LineBuffer();
-  private readonly enrolments = new LineBuffer();
-  private readonly accounts = new LineBuffer();
-  private readonly buffers: [CopyTable, LineBuffer][] = [
-    ['pupils', this.pupils],
-    ['enrolments', this.enrolments],
-    ['accounts', this.accounts],
-  ];
+  private readonly pupils = new LineBuffer(`COPY pupils (${PUPIL_COLUMNS}) FROM STDIN`);
+  private readonly enrolments = new LineBuffer(`COPY enrolments (${ENROLMENT_COLUMNS}) FROM STDIN`);
+  private readonly accounts = new LineBuffer(`COPY accounts (${ACCOUNT_COLUMNS}) FROM STDIN`);
+  private readonly buffers = [this.pupils, this.enrolments, this.accounts];
   // The *_at columns: created_at, updated_at, last_seen_at; updated_at.
   private readonly pupilStamps: string;
   private readonly enrolmentStamp: string;
@@ -80,11 +65,15 @@ export class CopyLines {
 
   /** Hands on every full chunk; `all`: whatever lines there are. */
   send(all: boolean): void {
-    for (const [table, buffer] of this.buffers) {
+    for (const buffer of this.buffers) {
       if (buffer.length >= COPY_CHUNK || (all && buffer.length)) {
-        this.sendCopy(table, buffer.take());
+        this.sendCopy(buffer.sql, buffer.take());
       }
     }
+  }
+
+  discard(): void {
+    for (const buffer of this.buffers) buffer.take();
   }
 }
 
@@ -115,6 +104,9 @@ export class RowSink {
 export class LineBuffer {
   length = 0;
   private bytes = Buffer.allocUnsafe(COPY_CHUNK * 2);
+
+  /** `sql`: the COPY statement its lines are for. */
+  constructor(readonly sql: string) {}
 
   add(line: string): void {
     // At most 3 bytes per UTF-16 unit.

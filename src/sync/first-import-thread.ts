@@ -1,30 +1,31 @@
 /**
- * A first import with the parsing in a worker thread
+ * A first import into PostgreSQL with the parsing in a worker thread
  * (first-import-worker.ts). This thread reads and hashes the file (the
  * triage) and hands each batch of pupil runs over; the worker sends back
- * COPY text for pupils, enrolments and accounts, which this thread hands to
- * the database's loader (first-import-pg.ts, first-import-sqlite.ts).
- * Reading, parsing and loading so run side by side on two cores. The
- * usernames are numbered as their pupils pass (username-numbering.ts), which
- * needs the pupils in Discimus id order: the triage proves it (AscendingIds)
- * and sends any other order down the staging path.
+ * COPY chunks for pupils, enrolments and accounts, which this thread
+ * queues on the connection. Reading, parsing and the server's loading so
+ * run side by side on two cores. The usernames are numbered as their pupils
+ * pass (username-numbering.ts), which needs the pupils in Discimus id order:
+ * the triage proves it (AscendingIds) and sends any other order down the
+ * staging path.
+ *
+ * The result is what createFirstImport writes for SQLite (first-import.ts).
  */
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LeerIdError, type ErrorCode } from '../errors/index.js';
 import type { DumpShape } from './dump-reader.js';
+import { copyText } from './copy-text.js';
 import {
   storedCounters,
   writeSchools,
-  type ChunkLoader,
   type FirstImportCounts,
   type FirstImportOptions,
 } from './first-import.js';
-import type { CopyTable } from './first-import-lines.js';
-import { copyLoader } from './first-import-pg.js';
-import { insertLoader } from './first-import-sqlite.js';
+import { COPY_CHUNK, LineBuffer } from './first-import-lines.js';
 import type { FromWorker, ToWorker, WorkerResult, WorkerStart } from './first-import-worker.js';
 import { IDS_DISAGREE, ROLE } from './first-import-worker.js';
 import { FaultList, type RowFault } from './row-faults.js';
@@ -66,11 +67,11 @@ export async function startFirstImportThread(
     nowMs: options.nowMs,
     counters: [...(await storedCounters(session))],
   };
-  const loader = session.dialect === 'pg' ? copyLoader(session) : await insertLoader(session);
-  return new FirstImportThread(session, loader, startWorker(start));
+  return new FirstImportThread(session, startWorker(start));
 }
 
 export class FirstImportThread implements BatchTaker {
+  private readonly queue: CopyQueue;
   private inFlight = 0;
   private shapeSent = false;
   private failure: Error | undefined;
@@ -80,14 +81,14 @@ export class FirstImportThread implements BatchTaker {
 
   constructor(
     private readonly session: SyncSession,
-    private readonly loader: ChunkLoader,
     private readonly worker: Worker,
   ) {
+    this.queue = new CopyQueue(session);
     this.done = new Promise<WorkerResult>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'copy') {
           const { bytes } = message;
-          this.load(message.table, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+          this.queue.send(message.sql, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
         } else if (message.type === 'parsed') {
           this.inFlight--;
           this.wakeUp();
@@ -114,14 +115,13 @@ export class FirstImportThread implements BatchTaker {
     );
     this.shapeSent = true;
     this.inFlight++;
-    if (this.inFlight < IN_FLIGHT) return this.loader.waitBelow(COPY_QUEUED);
+    if (this.inFlight < IN_FLIGHT) return this.queue.waitBelow(COPY_QUEUED);
     return this.waitForWorker();
   }
 
   async parsed(): Promise<ParseFindings> {
     this.worker.postMessage({ type: 'end' } satisfies ToWorker);
     this.result = await this.done;
-    if (this.failure) throw this.failure;
     return {
       faults: faultList(this.result.faults),
       runFaults: faultList(this.result.runFaults),
@@ -129,23 +129,22 @@ export class FirstImportThread implements BatchTaker {
     };
   }
 
-  /** After parsed(): every chunk loaded. */
+  /** After parsed(): every COPY loaded. */
   async finish(): Promise<void> {
-    await this.loader.waitBelow(1);
-    if (this.failure) throw this.failure;
+    await this.queue.waitBelow(1);
     await this.stop();
   }
 
   /** Ends the work after a fault, so the connection can roll back. */
   async abort(): Promise<void> {
     await this.stop();
-    await this.loader.settle();
+    await this.queue.settle();
   }
 
   /** After finish(): username_counters, institutions, locations. */
   async complete(): Promise<FirstImportCounts> {
     const result = this.result as WorkerResult;
-    await this.loader.complete(result.counters);
+    await writeCounters(this.session, result.counters);
     const { institutionsNew, locationsNew } = await writeSchools(this.session, result.schools);
     return {
       pupils: result.pupils,
@@ -156,23 +155,12 @@ export class FirstImportThread implements BatchTaker {
     };
   }
 
-  /** A chunk the loader cannot take (SQLite inserts at once) fails the import. */
-  private load(table: CopyTable, bytes: Buffer): void {
-    if (this.failure) return;
-    try {
-      this.loader.load(table, bytes);
-    } catch (error) {
-      this.failure = error as Error;
-      this.wakeUp();
-    }
-  }
-
   private async waitForWorker(): Promise<void> {
     while (this.inFlight >= IN_FLIGHT && !this.failure) {
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
     if (this.failure) throw this.failure;
-    await this.loader.waitBelow(COPY_QUEUED);
+    await this.queue.waitBelow(COPY_QUEUED);
   }
 
   private fail(error: Error, reject: (error: Error) => void): void {
@@ -204,4 +192,68 @@ function faultList(found: { listed: RowFault[]; total: number }): FaultList {
   for (const fault of found.listed) list.add(fault);
   list.total = found.total;
   return list;
+}
+
+/** PostgreSQL: username_counters replaced by what the numbering ended with. */
+async function writeCounters(session: SyncSession, counters: ReadonlyMap<string, number>) {
+  await session.run('DELETE FROM username_counters');
+  const lines = new LineBuffer('COPY username_counters (base, taken) FROM STDIN');
+  const queue = new CopyQueue(session);
+  for (const [base, taken] of counters) {
+    lines.add(`${copyText(base)}\t${taken}\n`);
+    if (lines.length >= COPY_CHUNK) queue.send(lines.sql, lines.take());
+  }
+  if (lines.length) queue.send(lines.sql, lines.take());
+  await queue.waitBelow(1);
+}
+
+/** COPY statements run one after another; the first failure stops the rest. */
+class CopyQueue {
+  private readonly pending: { done: Promise<void>; size: number }[] = [];
+  /** Bytes in `pending`, loaded or not: drain() counts them off. */
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private failure: Error | undefined;
+
+  constructor(private readonly session: SyncSession) {}
+
+  send(sql: string, bytes: Buffer): void {
+    if (this.failure) return;
+    const done = this.tail.then(() => (this.failure ? undefined : this.copy(sql, bytes)));
+    this.tail = done.catch((error: Error) => {
+      this.failure ??= error;
+    });
+    this.pending.push({ done: this.tail, size: bytes.length });
+    this.queued += bytes.length;
+  }
+
+  /** Resolves once less than `limit` characters wait; rejects with the first failure. */
+  waitBelow(limit: number): void | Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.queued < limit) return;
+    return this.drain(limit);
+  }
+
+  /** Waits for every COPY sent, whatever the outcome. */
+  async settle(): Promise<void> {
+    await this.tail;
+  }
+
+  private async drain(limit: number): Promise<void> {
+    while (this.queued >= limit && this.pending.length) {
+      const first = this.pending.shift() as { done: Promise<void>; size: number };
+      await first.done;
+      this.queued -= first.size;
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  private copy(sql: string, bytes: Buffer): Promise<void> {
+    const stream: Writable = this.session.copyIn(sql);
+    return new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      stream.end(bytes);
+    });
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * The worker thread of a first import (first-import-thread.ts runs it):
- * parses and checks the batches of pupil runs the reading thread
+ * The worker thread of a first import into PostgreSQL (first-import-thread.ts
+ * runs it): parses and checks the batches of pupil runs the reading thread
  * sends, renders the rows as COPY text and sends that back in chunks. The
  * reading thread keeps the file, the hashes and the connection; parsing is
  * most of the work, and here it runs beside them on the other core.
@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LeerIdError } from '../errors/index.js';
 import type { DumpShape } from './dump-reader.js';
-import { CopyLines, RowSink, type CopyTable } from './first-import-lines.js';
+import { CopyLines, RowSink } from './first-import-lines.js';
 import { FaultList, type RowFault } from './row-faults.js';
 import { parseRuns, type RunBatchData } from './run-batch.js';
 import { DumpOrderNumbering } from './username-numbering.js';
@@ -26,7 +26,7 @@ export interface WorkerStart {
 export type ToWorker = { type: 'batch'; batch: RunBatchData; shape?: DumpShape } | { type: 'end' };
 
 export type FromWorker =
-  | { type: 'copy'; table: CopyTable; bytes: Uint8Array }
+  | { type: 'copy'; sql: string; bytes: Uint8Array }
   | { type: 'parsed' }
   | { type: 'done'; result: WorkerResult }
   | { type: 'failed'; error: { name: string; code?: string; message: string } };
@@ -57,9 +57,10 @@ function serve(port: NonNullable<typeof parentPort>, start: WorkerStart): void {
   const runFaults = new FaultList();
   const rows = new RowSink();
   const numbering = new DumpOrderNumbering(new Map(start.counters));
-  const lines = new CopyLines(start.nowMs, numbering, (table, bytes) => {
-    const message: FromWorker = { type: 'copy', table, bytes };
-    port.postMessage(message, [bytes.buffer as ArrayBuffer]);
+  const lines = new CopyLines(start.nowMs, numbering, (sql, bytes) => {
+    port.postMessage({ type: 'copy', sql, bytes } satisfies FromWorker, [
+      bytes.buffer as ArrayBuffer,
+    ]);
   });
   let shape: DumpShape | undefined;
 

@@ -25,6 +25,7 @@ import {
   stagePupilsFromFirstRows,
 } from './diff.js';
 import { openDump, type DumpReader } from './dump-reader.js';
+import { createFirstImport } from './first-import.js';
 import { startFirstImportThread } from './first-import-thread.js';
 import { loadStoredPupils, type StoredPupils } from './stored-pupils.js';
 import { DumpTriage, UngroupedDump } from './triage.js';
@@ -277,11 +278,12 @@ async function firstImport(
   const { count, counts } = await withBulkLoad(
     session,
     async () => {
-      const writer = await startFirstImportThread(session, {
-        nowMs: options.now.getTime(),
-        today: rules.today,
-        rules,
-      });
+      const nowMs = options.now.getTime();
+      // PostgreSQL: parsed in a worker thread while this one reads and loads.
+      const writer =
+        session.dialect === 'pg'
+          ? await startFirstImportThread(session, { nowMs, today: rules.today, rules })
+          : await createFirstImport(session, { nowMs, today: rules.today });
       // The writer numbers usernames as pupils pass, so needs them in id order.
       const reportRead = () => {
         const { bytesRead, size } = reader.stats;
@@ -292,12 +294,12 @@ async function firstImport(
       let count: number;
       try {
         count = await reader.scan(triage);
-        progress({ phase: 'apply', rows: count });
-        await writer.finish();
       } catch (error) {
-        await writer.abort();
+        await writer.abort(error as Error);
         throw error;
       }
+      progress({ phase: 'apply', rows: count });
+      await writer.finish();
       if (!triage.grouped) throw new UngroupedDump();
       triage.faults.addAll(triage.runFaults);
       if (triage.faults.total > 0) {

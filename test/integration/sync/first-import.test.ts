@@ -6,12 +6,12 @@ import { stagedRowsOf } from '../../../bench/lib/staged-rows.js';
 import { mulberry32 } from '../../../src/demo/prng.js';
 import { writeDemoDump } from '../../../src/demo/index.js';
 import type { Db } from '../../../src/store/db.js';
-import type { FirstImportCounts } from '../../../src/sync/first-import.js';
-import { RowSink } from '../../../src/sync/first-import-lines.js';
+import { createFirstImport, type FirstImportCounts } from '../../../src/sync/first-import.js';
 import { runSync } from '../../../src/sync/index.js';
+import { openSession } from '../../../src/sync/session.js';
 import type { StagedRow } from '../../../src/sync/validate-row.js';
 import { freshDb } from '../../helpers/db.js';
-import { dump, syncOptions } from '../../helpers/sync.js';
+import { dump, NOW, syncOptions } from '../../helpers/sync.js';
 
 const TODAY = '2026-12-03';
 const HEADER =
@@ -279,9 +279,24 @@ describe('sync: first import straight into the final tables', function () {
     }
   });
 
-  it('refuses rows that do not start with a pupil', async () => {
-    const { value: batch } = await stagedRowsOf(dump('valid/night-1.csv'), TODAY).next();
-    const row = { ...(batch?.[0] as StagedRow), pupilFirst: 0 };
-    expect(() => new RowSink().take(row)).to.throw(/grouped/);
+  it('refuses rows that do not start with a pupil (SQLite writer)', async function () {
+    const db = await freshDb();
+    if (db.client.config.client === 'pg') {
+      await db.destroy();
+      this.skip();
+    }
+    const session = await openSession(db);
+    try {
+      await session.begin();
+      const writer = await createFirstImport(session, { nowMs: NOW.getTime(), today: TODAY });
+      const { value: batch } = await stagedRowsOf(dump('valid/night-1.csv'), TODAY).next();
+      const row = { ...(batch?.[0] as StagedRow), pupilFirst: 0 };
+      expect(() => writer.push(row)).to.throw(/grouped/);
+      await writer.abort(new Error('refused'));
+      await session.rollback();
+    } finally {
+      await session.release();
+      await db.destroy();
+    }
   });
 });
