@@ -294,12 +294,13 @@ async function firstImport(
       let count: number;
       try {
         count = await reader.scan(triage);
+        progress({ phase: 'apply', rows: count });
+        await writer.finish();
       } catch (error) {
+        // Ends the COPY (and the worker thread), so the connection can roll back.
         await writer.abort(error as Error);
         throw error;
       }
-      progress({ phase: 'apply', rows: count });
-      await writer.finish();
       if (!triage.grouped) throw new UngroupedDump();
       triage.faults.addAll(triage.runFaults);
       if (triage.faults.total > 0) {
