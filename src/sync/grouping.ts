@@ -20,7 +20,7 @@ export interface RunProof {
 }
 
 /**
- * For a dump in Discimus id order, as Discimus writes it: proven grouped
+ * For a dump in Discimus id order (byte order; a first import needs it): grouped
  * while each run's id is greater than the one before. An id out of order
  * ends the proof, whether or not that pupil came back.
  */
