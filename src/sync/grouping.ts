@@ -20,9 +20,9 @@ export interface RunProof {
 }
 
 /**
- * For a dump in Discimus id order (byte order; a first import needs it): grouped
- * while each run's id is greater than the one before. An id out of order
- * ends the proof, whether or not that pupil came back.
+ * For a dump in Discimus id order (byte order; a first import needs it):
+ * grouped while each run's id is greater than the one before. An id out of
+ * order ends the proof, whether or not that pupil came back.
  */
 export class AscendingIds implements RunProof {
   grouped = true;
