@@ -10,6 +10,7 @@ import {
   disclosureReport,
   exportEntries,
   loadPrivacyLogKey,
+  privacyLogInUse,
   purgePartitions,
   verifyPrivacyLog,
   type Anchor,
@@ -45,7 +46,8 @@ type Action = (db: Db, config: Config, values: Values) => Promise<number>;
 const ACTIONS: Record<string, Action> = {
   async verify(db, config, values) {
     const anchors = values.anchors ? readAnchors(values.anchors) : [];
-    const report = await verifyPrivacyLog(db, loadPrivacyLogKey(config), anchors);
+    const key = loadPrivacyLogKey(config, { logInUse: await privacyLogInUse(db) });
+    const report = await verifyPrivacyLog(db, key, anchors);
     for (const problem of report.problems) {
       console.log(`${problem.partition} #${problem.position} ${problem.kind}: ${problem.message}`);
     }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
-import { createPrivacyLogWriter, loadPrivacyLogKey } from '../audit/index.js';
+import { createPrivacyLogWriter, loadPrivacyLogKey, privacyLogInUse } from '../audit/index.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
@@ -20,6 +20,9 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args);
   const config = loadConfig();
   const logger = createLogger(config.logLevel).child({ command: 'sync' });
+  if (positionals.length > (values.from ? 0 : 1)) {
+    throw new LeerIdError('sync.usage', 'give one dump file or --from DIR, not both or more');
+  }
   const file = values.from ? await pickNewestDump(values.from) : positionals[0];
   if (!file) throw new LeerIdError('sync.usage', 'give a dump file or --from DIR');
 
@@ -27,6 +30,9 @@ export async function run(args: string[]): Promise<number> {
   const progress = createProgress(logger);
   try {
     await migrateLatest(db);
+    // Before the run: a key problem found after the commit would report a
+    // failure for a dump that was applied.
+    const key = loadPrivacyLogKey(config, { logInUse: await privacyLogInUse(db) });
     logger.info({ file, dryRun: values['dry-run'], force: values.force }, 'sync started');
     const report = await runSync(db, file, {
       now: new Date(),
@@ -40,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
       onProgress: progress.onProgress,
     });
     progress.done();
-    if (report.outcome !== 'dry-run') await recordSyncRun(db, config, report);
+    if (report.outcome !== 'dry-run') await recordSyncRun(db, config, key, report);
     logger.info({ report }, 'sync finished');
     if (process.stdout.isTTY) console.log(formatReport(report));
     return 0;
@@ -76,9 +82,9 @@ function parseOptions(args: string[]) {
 }
 
 /** A sync run writes personal data into LeerID: the privacy log says when and how much. */
-async function recordSyncRun(db: Db, config: Config, report: SyncReport) {
+async function recordSyncRun(db: Db, config: Config, key: Buffer, report: SyncReport) {
   const privacyLog = createPrivacyLogWriter(db, {
-    key: loadPrivacyLogKey(config),
+    key,
     flushIntervalMs: config.privacyLog.flushIntervalMs,
   });
   privacyLog.record({

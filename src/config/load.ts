@@ -27,6 +27,7 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_PRIVACY_LOG_RETENTION_DAYS: 'privacyLog.retentionDays',
   LEERID_SYNC_MAPPING_FILE: 'sync.mappingFile',
   LEERID_SYNC_MAX_ENDED_SHARE: 'sync.maxEndedShare',
+  LEERID_SYNC_MIN_SIZE_RATIO: 'sync.minSizeRatio',
   LEERID_USERNAME_SCHEME: 'accounts.usernameScheme',
   LEERID_PASSWORD_COPY_KEY_FILE: 'accounts.copyKeyFile',
   LEERID_LINK_KEY_FILE: 'accounts.linkKeyFile',

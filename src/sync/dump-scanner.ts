@@ -94,7 +94,8 @@ export class DumpScanner {
     this.runStart -= keep;
     this.runEnd -= keep;
     if (this.resume + MAX_RECORD_BYTES < this.carry.length) {
-      throw malformed(this.line, 'a record runs on for more than 1 MiB (a quote left open?)');
+      const why = 'a quote left open, or a value far beyond any column limit';
+      throw malformed(this.line, `a record runs on for more than 1 MiB (${why}?)`);
     }
   }
 

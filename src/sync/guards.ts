@@ -27,15 +27,17 @@ export function evaluateGuards(input: GuardInput): GuardVerdict {
   const problems: string[] = [];
 
   if (endedShare > input.maxEndedShare) {
+    const [share, limit] = percents(endedShare, input.maxEndedShare);
     problems.push(
       `it would end ${input.enrolmentsEnded} of ${input.activeBefore} active enrolments ` +
-        `(${percent(endedShare)}, more than the allowed ${percent(input.maxEndedShare)})`,
+        `(${share}, more than the allowed ${limit})`,
     );
   }
   if (sizeRatio !== null && sizeRatio < input.minSizeRatio) {
+    const [ratio, limit] = percents(sizeRatio, input.minSizeRatio);
     problems.push(
-      `it has ${input.rows} rows, ${percent(sizeRatio)} of the last applied dump's ` +
-        `${input.previousRows} (at least ${percent(input.minSizeRatio)} expected)`,
+      `it has ${input.rows} rows, ${ratio} of the last applied dump's ` +
+        `${input.previousRows} (at least ${limit} expected)`,
     );
   }
   return { endedShare, sizeRatio, problems };
@@ -50,6 +52,9 @@ export function assertPlausible(verdict: GuardVerdict, force: boolean): void {
   );
 }
 
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
+/** Both as percentages, with as many decimals (up to 4) as it takes to tell them apart. */
+function percents(value: number, limit: number): [string, string] {
+  let digits = 1;
+  while (digits < 4 && (value * 100).toFixed(digits) === (limit * 100).toFixed(digits)) digits++;
+  return [`${(value * 100).toFixed(digits)}%`, `${(limit * 100).toFixed(digits)}%`];
 }

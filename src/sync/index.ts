@@ -140,6 +140,10 @@ async function execute(
     return { ...report, runId, file: source, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     await session.rollback().catch(() => {});
+    // Row faults are found past the reading, which names the file in its own faults.
+    if (error instanceof DumpRowsError && !error.file) {
+      throw new DumpRowsError(error.faults, error.total, source);
+    }
     throw error;
   } finally {
     if (session.dialect === 'pg') {

@@ -28,9 +28,23 @@ export async function pickNewestDump(dir: string): Promise<string> {
     );
   }
 
-  const dated = await Promise.all(
-    complete.map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })),
+  // A dump removed meanwhile (the export cleaning up), or a dangling link, is passed over.
+  const dated = (await Promise.all(complete.map((name) => datedFile(dir, name)))).filter(
+    (entry) => entry !== null,
   );
+  if (dated.length === 0) {
+    throw new LeerIdError('sync.no_dump', `the complete dumps in ${dir} vanished while read`);
+  }
   dated.sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name));
   return join(dir, (dated[0] as { name: string }).name);
+}
+
+async function datedFile(dir: string, name: string) {
+  try {
+    const info = await stat(join(dir, name));
+    return info.isFile() ? { name, mtime: info.mtimeMs } : null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }

@@ -38,10 +38,16 @@ export class DumpRowsError extends LeerIdError {
   readonly faults: RowFault[];
   readonly total: number;
 
-  constructor(faults: RowFault[], total: number) {
+  /** `file`: the dump, named at the head of the message. */
+  constructor(
+    faults: RowFault[],
+    total: number,
+    readonly file?: string,
+  ) {
     const listed = faults.slice(0, LISTED_FAULTS).map(describeFault);
     const more = total > listed.length ? `; and ${total - listed.length} more` : '';
-    super('dump.row_invalid', `${total} invalid row(s): ${listed.join('; ')}${more}`);
+    const where = file ? `${file}: ` : '';
+    super('dump.row_invalid', `${where}${total} invalid row(s): ${listed.join('; ')}${more}`);
     this.faults = faults;
     this.total = total;
   }

@@ -4,7 +4,7 @@
  * and purging old days leaves a log that still verifies.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -138,6 +138,46 @@ describe('privacy log', function () {
       } finally {
         await db.destroy();
       }
+    });
+
+    it('checks the key before the run: a bad or missing one applies nothing', async function () {
+      this.timeout(60_000);
+      const dir = mkdtempSync(join(tmpdir(), 'leerid-sync-key-'));
+      const url = `sqlite:${join(dir, 'leerid.sqlite')}`;
+      const sync = (env: Record<string, string>, dump: string) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sync', dump], {
+          encoding: 'utf8',
+          env: { ...process.env, LEERID_DATABASE_URL: url, ...env },
+        });
+      const pupils = async () => {
+        const db = createDb(url);
+        try {
+          return Number((await db('pupils').count({ n: '*' }))[0]?.n);
+        } finally {
+          await db.destroy();
+        }
+      };
+
+      const short = sync(
+        { LEERID_PRIVACY_LOG_KEY: 'c2hvcnQ=' },
+        'test/fixtures/dumps/valid/night-1.csv',
+      );
+      expect(short.status).to.equal(1);
+      expect(short.stderr).to.contain('the privacy log key needs 32 bytes');
+      expect(await pupils()).to.equal(0);
+
+      const keys = join(dir, 'keys');
+      const first = sync({ LEERID_KEYS_DIR: keys }, 'test/fixtures/dumps/valid/night-1.csv');
+      expect(first.status).to.equal(0);
+      const before = await pupils();
+
+      // Another folder without the key, as a run from another working directory sees it.
+      const elsewhere = join(dir, 'elsewhere');
+      const second = sync({ LEERID_KEYS_DIR: elsewhere }, 'test/fixtures/dumps/valid/night-2.csv');
+      expect(second.status).to.equal(1);
+      expect(second.stderr).to.contain('the privacy log already has entries');
+      expect(existsSync(elsewhere)).to.equal(false);
+      expect(await pupils()).to.equal(before);
     });
   });
 

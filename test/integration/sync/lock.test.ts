@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { hostname } from 'node:os';
 import { createDb, dialectOf, type Db } from '../../../src/store/db.js';
-import { acquireSyncLock } from '../../../src/sync/lock.js';
+import { acquireSyncLock, STALE_LOCK_MS } from '../../../src/sync/lock.js';
 import { runSync } from '../../../src/sync/index.js';
 import { freshDb, TEST_DATABASE_URL } from '../../helpers/db.js';
 import { dump, snapshot, syncOptions } from '../../helpers/sync.js';
@@ -39,7 +39,7 @@ describe('sync lock', () => {
 
   it('SQLite: takes over a lock whose process is gone, not one that still runs', async function () {
     if (dialectOf(db) !== 'sqlite') this.skip();
-    const row = { name: 'sync', host: hostname(), acquired_at: 0 };
+    const row = { name: 'sync', host: hostname(), acquired_at: Date.now() };
 
     await db('sync_lock').insert({ ...row, pid: process.ppid });
     const error = await acquireSyncLock(db).catch((e) => e);
@@ -50,6 +50,24 @@ describe('sync lock', () => {
     expect(await db('sync_lock').first('pid')).to.deep.equal({ pid: process.pid });
     await release();
     expect(await db('sync_lock').count('* as n')).to.deep.equal([{ n: 0 }]);
+  });
+
+  it('SQLite: takes over a lock from another host (a container) once older than any run', async function () {
+    if (dialectOf(db) !== 'sqlite') this.skip();
+    const row = { name: 'sync', host: 'container-4f2a', pid: 1 };
+
+    await db('sync_lock').insert({ ...row, acquired_at: Date.now() - STALE_LOCK_MS + 60_000 });
+    const error = await acquireSyncLock(db).catch((e) => e);
+    expect(error).to.have.property('code', 'sync.locked');
+    expect(error.message).to.contain('pid 1 on container-4f2a since');
+
+    await db('sync_lock').update({ acquired_at: Date.now() - STALE_LOCK_MS - 60_000 });
+    const release = await acquireSyncLock(db);
+    expect(await db('sync_lock').first('host', 'pid')).to.deep.equal({
+      host: hostname(),
+      pid: process.pid,
+    });
+    await release();
   });
 
   it('PostgreSQL: the advisory lock holds across connections (as across nodes)', async function () {

@@ -276,6 +276,7 @@ describe('sync: faulty dumps change nothing', () => {
       );
       expect(faults).to.deep.equal(expected);
       expect(error.message).to.include(`line ${expected[0]?.split(':')[0]}`);
+      expect(error.message.startsWith(`${dump(file)}: `)).to.equal(true);
       expect(await snapshot(db)).to.deep.equal(before);
     });
   }

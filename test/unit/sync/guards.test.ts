@@ -18,6 +18,16 @@ describe('plausibility guards', () => {
       .with.property('code', 'sync.implausible');
   });
 
+  it('names a share just over the limit with enough decimals to differ from it', () => {
+    const verdict = evaluateGuards({
+      ...base,
+      ...limits,
+      activeBefore: 3032,
+      enrolmentsEnded: 152,
+    });
+    expect(verdict.problems[0]).to.contain('(5.01%, more than the allowed 5.00%)');
+  });
+
   it('rejects a dump much smaller than the last applied one', () => {
     const verdict = evaluateGuards({ ...base, ...limits, rows: 899 });
     expect(verdict.sizeRatio).to.equal(0.899);

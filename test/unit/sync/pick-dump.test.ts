@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pickNewestDump } from '../../../src/sync/pick-dump.js';
@@ -30,5 +30,17 @@ describe('pickNewestDump (--from DIR)', () => {
     touch(dir, 'discimus.csv', 1);
     const error = await pickNewestDump(dir).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'sync.no_dump');
+  });
+
+  it('passes over a complete dump that is gone, a dangling link or a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-from-'));
+    touch(dir, 'discimus-20261201.csv', 200);
+    touch(dir, 'discimus-20261201.csv.done', 200);
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'zz.csv'));
+    touch(dir, 'zz.csv.done', 1);
+    mkdirSync(join(dir, 'yy.csv'));
+    touch(dir, 'yy.csv.done', 1);
+
+    expect(await pickNewestDump(dir)).to.equal(join(dir, 'discimus-20261201.csv'));
   });
 });
