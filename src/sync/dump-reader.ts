@@ -112,11 +112,15 @@ async function scanDump(
     run: (bytes, id, lines) => sink.run(bytes, id, lines),
   });
 
+  let bytes = 0;
   try {
     for await (const chunk of check) {
+      bytes += (chunk as Buffer).length;
       scanner.push(chunk as Buffer);
       await sink.drain();
     }
+    // An empty file, compressed or not, is empty rather than cut off.
+    if (bytes === 0) throw new LeerIdError('dump.empty', `${path} holds no rows`);
     if (scanner.lastByte !== 0x0a) {
       throw new LeerIdError('dump.truncated', `${path} does not end with a line break`);
     }

@@ -236,6 +236,7 @@ describe('sync: faulty dumps change nothing', () => {
 
   const fileFaults: [string, string][] = [
     ['invalid/empty.csv', 'dump.empty'],
+    ['invalid/empty.csv.gz', 'dump.empty'],
     ['invalid/header-only.csv', 'dump.empty'],
     ['invalid/wrong-header.csv', 'dump.header'],
     ['invalid/latin1.csv', 'dump.encoding'],
