@@ -61,12 +61,15 @@ async function main(): Promise<void> {
     wanted.includes(name),
   );
   for (const [backend, url] of backends) {
-    // PostgreSQL writes the previous steps' pages out now, not during the next ones.
-    await checkpoint();
     await resetStore(url);
-    results.push(child('first import', backend, url, first));
-    results.push(child('delta', backend, url, second));
-    results.push(child('unchanged re-run', backend, url, second));
+    for (const [step, file] of [
+      ['first import', first],
+      ['delta', second],
+      ['unchanged re-run', second],
+    ] as const) {
+      await settle();
+      results.push(child(step, backend, url, file));
+    }
   }
   print(results);
 }
@@ -181,11 +184,17 @@ async function ensurePgDatabase(): Promise<void> {
   await client.end();
 }
 
-async function checkpoint(): Promise<void> {
+/**
+ * Earlier writes reach the disk now, not during the next step: PostgreSQL's
+ * dirty pages (CHECKPOINT) and the kernel's (sync), such as a SQLite file
+ * written just before.
+ */
+async function settle(): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN });
   await client.connect();
   await client.query('CHECKPOINT');
   await client.end();
+  execFileSync('sync');
 }
 
 async function resetStore(url: string): Promise<void> {
