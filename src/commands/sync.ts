@@ -19,7 +19,9 @@ import { DumpRowsError } from '../sync/row-faults.js';
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args);
   const config = loadConfig();
-  const logger = createLogger(config.logLevel).child({ command: 'sync' });
+  // A terminal gets the bar and the report; JSON lines are for logs (cron, systemd).
+  const level = process.stdout.isTTY ? 'silent' : config.logLevel;
+  const logger = createLogger(level).child({ command: 'sync' });
   if (positionals.length > (values.from ? 0 : 1)) {
     throw new LeerIdError('sync.usage', 'give one dump file or --from DIR, not both or more');
   }
