@@ -43,4 +43,15 @@ describe('pickNewestDump (--from DIR)', () => {
 
     expect(await pickNewestDump(dir)).to.equal(join(dir, 'discimus-20261201.csv'));
   });
+
+  it('takes upper-case names, and no dump rewritten after its marker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-from-'));
+    touch(dir, 'OLD.CSV', 300);
+    touch(dir, 'OLD.CSV.done', 300);
+    // Rewritten in place after the marker of an earlier export.
+    touch(dir, 'new.csv.done', 200);
+    touch(dir, 'new.csv', 100);
+
+    expect(await pickNewestDump(dir)).to.equal(join(dir, 'OLD.CSV'));
+  });
 });
