@@ -34,6 +34,7 @@ export type FromWorker =
 export interface WorkerResult {
   faults: { listed: RowFault[]; total: number };
   runFaults: { listed: RowFault[]; total: number };
+  /** Always true here: a run whose ids disagree fails the worker (IDS_DISAGREE). */
   idsAgree: boolean;
   pupils: number;
   enrolments: number;
@@ -42,7 +43,7 @@ export interface WorkerResult {
   schools: { names: Map<string, string | null>; locations: Map<string, Set<string>> };
 }
 
-/** Thrown when a run's parsed id is not the scanner's; the reading thread reads it as UngroupedDump. */
+/** A run's parsed id is not the scanner's: the reading thread reads it as UngroupedDump. */
 export const IDS_DISAGREE = 'IdsDisagree';
 
 /** Marks the worker's start data: only a thread started with it serves. */
