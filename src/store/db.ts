@@ -60,6 +60,27 @@ export function createDb(databaseUrl: string, options: { pool?: number } = {}): 
   });
 }
 
+/**
+ * Brings the schema up to date. On PostgreSQL under an advisory lock: nodes
+ * (or a node and a sync) starting together against a new database would
+ * otherwise race to create knex's own bookkeeping tables, and one would fail.
+ */
 export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  if (dialectOf(db) !== 'pg') {
+    await db.migrate.latest({ migrationSource });
+    return;
+  }
+  const client = (await db.client.acquireConnection()) as pg.Client;
+  try {
+    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await db.migrate.latest({ migrationSource });
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  } finally {
+    await db.client.releaseConnection(client);
+  }
 }
+
+const MIGRATION_LOCK = "hashtext('leerid:migrate')";
