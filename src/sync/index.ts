@@ -38,7 +38,7 @@ import { findDuplicateEnrolments, findPupilConflicts } from './row-checks.js';
 import { DumpRowsError, type FaultList } from './row-faults.js';
 import { openSession, type SyncSession } from './session.js';
 import { createStage, stageGoneIds } from './stage.js';
-import { failRun, finishRun, previousAppliedRows, startRun } from './sync-runs.js';
+import { failRun, finishRun, finishRunWithin, previousAppliedRows, startRun } from './sync-runs.js';
 import type { RowRules } from './validate-row.js';
 
 export type { SyncReport } from './report.js';
@@ -103,7 +103,8 @@ export async function runSync(db: Db, source: string, options: SyncOptions): Pro
 
     try {
       const report = await execute(db, source, mapping, options, runId, previousRows);
-      await finishRun(db, runId, report);
+      // An applied run was recorded with its data (finishRunWithin).
+      if (report.outcome === 'dry-run') await finishRun(db, runId, report);
       return report;
     } catch (error) {
       await failRun(db, runId, error);
@@ -137,7 +138,15 @@ async function execute(
       await session.rollback();
       report = await attempt(session, reader, options, previousRows, false);
     }
-    return { ...report, runId, file: source, durationMs: Math.round(performance.now() - started) };
+    const durationMs = Math.round(performance.now() - started);
+    const finished = { ...report, runId, file: source, durationMs };
+    if (options.dryRun) {
+      await session.rollback();
+    } else {
+      await finishRunWithin(session, runId, finished);
+      await session.commit();
+    }
+    return finished;
   } catch (error) {
     await session.rollback().catch(() => {});
     // Row faults are found past the reading, which names the file in its own faults.
@@ -199,7 +208,7 @@ async function attempt(
     return { applied, accountsCreated: await createMissingAccounts(session, nowMs) };
   });
 
-  await finishAttempt(session, options, progress);
+  await finishAttempt(session, progress);
   const reading = stored?.size ? 'skipping' : 'full';
   return reportOf(reader, options, today, rows.count, verdict, reading, {
     pupils: {
@@ -258,14 +267,13 @@ function reportOf(
   };
 }
 
+/** The run's temporary tables go; execute() then records the run and commits. */
 async function finishAttempt(
   session: SyncSession,
-  options: SyncOptions,
   progress: (event: ProgressEvent) => void,
 ): Promise<void> {
   progress({ phase: 'commit' });
   await dropTempTables(session);
-  await (options.dryRun ? session.rollback() : session.commit());
 }
 
 /**
@@ -329,7 +337,7 @@ async function firstImport(
   });
   assertPlausible(verdict, Boolean(options.force));
 
-  await finishAttempt(session, options, progress);
+  await finishAttempt(session, progress);
   return reportOf(reader, options, rules.today, count, verdict, 'first-import', {
     pupils: {
       inDump: counts.pupils,

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { LeerIdError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { SyncReport } from './report.js';
+import type { SyncSession } from './session.js';
 
 export type RunOutcome = 'running' | 'applied' | 'dry-run' | 'refused' | 'failed' | 'interrupted';
 
@@ -43,23 +44,43 @@ export async function previousAppliedRows(db: Db): Promise<number | null> {
 }
 
 export async function finishRun(db: Db, id: number, report: SyncReport): Promise<void> {
-  await db('sync_runs')
-    .where({ id })
-    .update({
-      outcome: report.outcome,
-      checksum: report.checksum,
-      size: report.bytes,
-      finished_at: Date.now(),
-      rows: report.rows,
-      counts: JSON.stringify({
-        pupils: report.pupils,
-        enrolments: report.enrolments,
-        accounts: report.accounts,
-        institutions: report.institutions,
-        locations: report.locations,
-        guards: report.guards,
-      }),
-    });
+  await db('sync_runs').where({ id }).update(finishedColumns(report));
+}
+
+/**
+ * The same inside the run's own transaction, just before it commits: the run
+ * log then says `applied` exactly when the data is, even if the process dies
+ * in the middle of the commit.
+ */
+export async function finishRunWithin(
+  session: SyncSession,
+  id: number,
+  report: SyncReport,
+): Promise<void> {
+  const columns = finishedColumns(report);
+  const assignments = Object.keys(columns).map((name) => `${name} = ?`);
+  await session.run(`UPDATE sync_runs SET ${assignments.join(', ')} WHERE id = ?`, [
+    ...Object.values(columns),
+    id,
+  ]);
+}
+
+function finishedColumns(report: SyncReport) {
+  return {
+    outcome: report.outcome,
+    checksum: report.checksum,
+    size: report.bytes,
+    finished_at: Date.now(),
+    rows: report.rows,
+    counts: JSON.stringify({
+      pupils: report.pupils,
+      enrolments: report.enrolments,
+      accounts: report.accounts,
+      institutions: report.institutions,
+      locations: report.locations,
+      guards: report.guards,
+    }),
+  };
 }
 
 /** Refused: the dump was judged and turned down. Failed: anything else. */
