@@ -125,7 +125,6 @@ export class FirstImportThread implements BatchTaker {
     return {
       faults: faultList(this.result.faults),
       runFaults: faultList(this.result.runFaults),
-      idsAgree: this.result.idsAgree,
     };
   }
 

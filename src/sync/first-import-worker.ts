@@ -34,8 +34,6 @@ export type FromWorker =
 export interface WorkerResult {
   faults: { listed: RowFault[]; total: number };
   runFaults: { listed: RowFault[]; total: number };
-  /** Always true here: a run whose ids disagree fails the worker (IDS_DISAGREE). */
-  idsAgree: boolean;
   pupils: number;
   enrolments: number;
   accountsWritten: number;
@@ -85,7 +83,6 @@ function serve(port: NonNullable<typeof parentPort>, start: WorkerStart): void {
     const result: WorkerResult = {
       faults: { listed: faults.faults, total: faults.total },
       runFaults: { listed: runFaults.faults, total: runFaults.total },
-      idsAgree: true,
       pupils: rows.pupils,
       enrolments: rows.enrolments,
       accountsWritten: lines.accountsWritten,

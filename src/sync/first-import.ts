@@ -63,48 +63,6 @@ const PUPILS_FIRST = 'first_import_pupils';
 const ENROLMENTS_FIRST = 'first_import_enrolments';
 const ACCOUNTS_FIRST = 'first_import_accounts';
 
-export async function createFirstImport(
-  session: SyncSession,
-  options: FirstImportOptions,
-): Promise<FirstImportWriter> {
-  if (session.dialect === 'pg') {
-    throw new Error('a first import into PostgreSQL runs through startFirstImportThread');
-  }
-  const rows = new RowSink();
-  const numbering = new DumpOrderNumbering(await storedCounters(session));
-  const load = await insertLoad(session, options, numbering);
-
-  return {
-    push(row) {
-      rows.take(row);
-      load.push(row, rows.pupilId);
-    },
-    flush: () => load.flush(),
-    finish: () => load.finish(),
-    abort: (error) => load.abort(error),
-    async complete() {
-      const accountsCreated = await load.complete();
-      const { institutionsNew, locationsNew } = await writeSchools(session, rows.schools);
-      return {
-        pupils: rows.pupils,
-        enrolments: rows.enrolments,
-        accountsCreated,
-        institutionsNew,
-        locationsNew,
-      };
-    },
-  };
-}
-
-interface Load {
-  push(row: StagedRow, pupilId: string): void;
-  flush(): void | Promise<void>;
-  finish(): Promise<void>;
-  abort(error: Error): Promise<void>;
-  /** After finish(): the accounts and username_counters; resolves with the accounts made. */
-  complete(): Promise<number>;
-}
-
 // ---------------------------------------------------------------------------
 // SQLite: prepared multi-row inserts
 
@@ -151,11 +109,13 @@ function batchInsert(session: SyncSession, table: string, columns: string): Batc
  * the rows are appended to plain temporary tables first and moved over in
  * key order, as the staging path does, but with one copy instead of three.
  */
-async function insertLoad(
+export async function createFirstImport(
   session: SyncSession,
   options: FirstImportOptions,
-  numbering: DumpOrderNumbering,
-): Promise<Load> {
+): Promise<FirstImportWriter> {
+  if (session.dialect === 'pg') {
+    throw new Error('a first import into PostgreSQL runs through startFirstImportThread');
+  }
   // Plain tables, no keys: rows are appended, then moved in key order.
   for (const [table, like] of [
     [PUPILS_FIRST, 'pupils'],
@@ -168,13 +128,17 @@ async function insertLoad(
   await session.run(`CREATE TEMP TABLE ${ACCOUNTS_FIRST} (pupil_id text, username text)`);
 
   const now = options.nowMs;
+  const rows = new RowSink();
+  const numbering = new DumpOrderNumbering(await storedCounters(session));
   const pupils = batchInsert(session, PUPILS_FIRST, PUPIL_COLUMNS);
   const enrolments = batchInsert(session, ENROLMENTS_FIRST, ENROLMENT_COLUMNS);
   const accounts = batchInsert(session, ACCOUNTS_FIRST, 'pupil_id, username');
   let accountsMade = 0;
 
   return {
-    push(row, pupilId) {
+    push(row) {
+      rows.take(row);
+      const pupilId = rows.pupilId;
       if (row.pupilFirst === 1) {
         pupils.push([
           pupilId,
@@ -240,7 +204,15 @@ async function insertLoad(
       const counters = batchInsert(session, 'username_counters', 'base, taken');
       for (const [base, taken] of numbering.counters()) counters.push([base, taken]);
       counters.finish();
-      return accountsMade;
+
+      const { institutionsNew, locationsNew } = await writeSchools(session, rows.schools);
+      return {
+        pupils: rows.pupils,
+        enrolments: rows.enrolments,
+        accountsCreated: accountsMade,
+        institutionsNew,
+        locationsNew,
+      };
     },
   };
 }

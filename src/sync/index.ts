@@ -315,7 +315,7 @@ async function firstImport(
         await writer.abort(error as Error);
         throw error;
       }
-      if (!triage.grouped) throw new UngroupedDump();
+      // failFast: an ungrouped dump threw UngroupedDump while it was read.
       triage.faults.addAll(triage.runFaults);
       if (triage.faults.total > 0) {
         throw new DumpRowsError(triage.faults.sorted(), triage.faults.total);

@@ -22,8 +22,9 @@ export interface RowWriter {
 }
 
 /**
- * Takes whole batches and parses them elsewhere (a worker thread): its own
- * faults and id check then come back with its result, not through the triage.
+ * Takes whole batches and parses them elsewhere (a worker thread): its
+ * faults come back with its result, not through the triage. A run whose
+ * parsed ids are not the scanner's fails it with UngroupedDump.
  */
 export interface BatchTaker {
   take(batch: RunBatchData, shape: DumpShape): void | Promise<void>;
@@ -35,7 +36,6 @@ export interface BatchTaker {
 export interface ParseFindings {
   faults: FaultList;
   runFaults: FaultList;
-  idsAgree: boolean;
 }
 
 export class UngroupedDump extends Error {
@@ -104,7 +104,6 @@ export class DumpTriage implements DumpSink {
     const found = await this.writer.parsed();
     this.faults.addAll(found.faults);
     this.runFaults.addAll(found.runFaults);
-    if (!found.idsAgree) this.idsAgree = false;
   }
 
   drain(): void | Promise<void> {

@@ -93,6 +93,12 @@ async function compareWithSync(file: string, prepare: (db: Db) => Promise<void> 
   }
 }
 
+/** A dump of the given rows under our header; returns `file`. */
+function writeDump(file: string, rows: string[]): string {
+  writeFileSync(file, `${[HEADER, ...rows].join('\n')}\n`);
+  return file;
+}
+
 /** A dump's pupils in a shuffled order, each pupil's rows still together. */
 function shuffledPupils(source: string, out: string, seed: number): void {
   const [header, ...lines] = readFileSync(source, 'utf8').trimEnd().split('\n');
@@ -179,21 +185,16 @@ describe('sync: first import straight into the final tables', function () {
   });
 
   it('numbers after username_counters, keeps known schools, escapes, orders names as bytes', async () => {
-    const file = join(dir, 'tricky.csv');
-    writeFileSync(
-      file,
-      [
-        HEADER,
-        // In Discimus id order as bytes (D10 before D9), as the direct path needs.
-        'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
-        'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
-        'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
-        'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
-        'D11,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
-        'D12,,Peeters,Jan,M,2012-01-05,100006,Nieuw,200007,5,lager,5A,2026-06-01,2026-09-01,',
-        'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
-      ].join('\n') + '\n',
-    );
+    const file = writeDump(join(dir, 'tricky.csv'), [
+      // In Discimus id order as bytes (D10 before D9), as the direct path needs.
+      'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
+      'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
+      'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
+      'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
+      'D11,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
+      'D12,,Peeters,Jan,M,2012-01-05,100006,Nieuw,200007,5,lager,5A,2026-06-01,2026-09-01,',
+      'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
+    ]);
     const prepare = async (db: Db) => {
       await db('username_counters').insert({ base: 'lotte.janssens', taken: 3 });
       await db('institutions').insert([
@@ -257,15 +258,10 @@ describe('sync: first import straight into the final tables', function () {
 
   it('reads a run whose parsed id differs from the scanned one again in full', async () => {
     // The scanner trims spaces and tabs around an id; the parser all white space.
-    const file = join(dir, 'ids.csv');
-    writeFileSync(
-      file,
-      [
-        HEADER,
-        'D1,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
-        'D2\u000b,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
-      ].join('\n') + '\n',
-    );
+    const file = writeDump(join(dir, 'ids.csv'), [
+      'D1,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
+      'D2\u000b,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
+    ]);
     const db = await freshDb();
     try {
       const report = await runSync(db, file, syncOptions());
