@@ -5,7 +5,7 @@
 import type Provider from 'oidc-provider';
 import { createCredentialCheck } from './api/credentials.js';
 import { createApiMiddleware } from './api/router.js';
-import { loadPrivacyLogKey, privacyLogInUse } from './audit/key.js';
+import { privacyLogKeyFor } from './audit/key.js';
 import type { PrivacyLogWriter } from './audit/writer.js';
 import type { Config } from './config/schema.js';
 import { availability, watchProviderErrors } from './http/availability.js';
@@ -86,8 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const redis = await openRedis(config, logger);
   const services = createServices(config, db, {
     redis,
-    privacyLogKey:
-      options.privacyLogKey ?? loadPrivacyLogKey(config, { logInUse: await privacyLogInUse(db) }),
+    privacyLogKey: options.privacyLogKey ?? (await privacyLogKeyFor(db, config)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.privacyLog ? { privacyLog: options.privacyLog } : {}),
   });

@@ -1,6 +1,6 @@
 /** The privacy log: write, verify, read, retain. */
 export { ENTRY_KINDS, type EntryKind, type PrivacyEvent } from './entry.js';
-export { loadPrivacyLogKey, privacyLogInUse } from './key.js';
+export { loadPrivacyLogKey, privacyLogKeyFor } from './key.js';
 export { disclosureReport, exportEntries, type LogFilter } from './query.js';
 export { closedHeads, purgePartitions } from './retention.js';
 export { verifyPrivacyLog, type Anchor, type VerifyReport } from './verify.js';

@@ -46,7 +46,8 @@ export function loadPrivacyLogKey(config: Config, options: KeyOptions = {}): Buf
   return key;
 }
 
-/** Whether the privacy log holds any entry yet (see KeyOptions.logInUse). */
-export async function privacyLogInUse(db: Db): Promise<boolean> {
-  return (await db('privacy_log').select(db.raw('1')).limit(1)).length > 0;
+/** The key for the log in `db`: made anew only while that log is empty (KeyOptions.logInUse). */
+export async function privacyLogKeyFor(db: Db, config: Config): Promise<Buffer> {
+  const logInUse = (await db('privacy_log').select(db.raw('1')).limit(1)).length > 0;
+  return loadPrivacyLogKey(config, { logInUse });
 }

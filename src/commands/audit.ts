@@ -9,8 +9,7 @@ import {
   closedHeads,
   disclosureReport,
   exportEntries,
-  loadPrivacyLogKey,
-  privacyLogInUse,
+  privacyLogKeyFor,
   purgePartitions,
   verifyPrivacyLog,
   type Anchor,
@@ -46,7 +45,7 @@ type Action = (db: Db, config: Config, values: Values) => Promise<number>;
 const ACTIONS: Record<string, Action> = {
   async verify(db, config, values) {
     const anchors = values.anchors ? readAnchors(values.anchors) : [];
-    const key = loadPrivacyLogKey(config, { logInUse: await privacyLogInUse(db) });
+    const key = await privacyLogKeyFor(db, config);
     const report = await verifyPrivacyLog(db, key, anchors);
     for (const problem of report.problems) {
       console.log(`${problem.partition} #${problem.position} ${problem.kind}: ${problem.message}`);

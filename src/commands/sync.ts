@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
-import { createPrivacyLogWriter, loadPrivacyLogKey, privacyLogInUse } from '../audit/index.js';
+import { createPrivacyLogWriter, privacyLogKeyFor } from '../audit/index.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
@@ -34,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
     await migrateLatest(db);
     // Before the run: a key problem found after the commit would report a
     // failure for a dump that was applied.
-    const key = loadPrivacyLogKey(config, { logInUse: await privacyLogInUse(db) });
+    const key = await privacyLogKeyFor(db, config);
     logger.info({ file, dryRun: values['dry-run'], force: values.force }, 'sync started');
     const report = await runSync(db, file, {
       now: new Date(),
