@@ -1,15 +1,18 @@
 /**
  * `node --import tsx bench/login-profile.ts`: where a login flow's server
  * time goes. Drives PROFILE_FLOWS (1000) full login flows, PROFILE_IN_FLIGHT
- * (8) at a time, through one LeerID node on the bench dataset (run
- * `npm run bench` once first to fill it) and prints the node's CPU time per
- * flow, which a busy machine disturbs much less than the flow rate.
+ * (8) at a time, through one LeerID node on the bench dataset (the one
+ * `npm run bench` fills, or a small one of its own on a fresh machine) and
+ * prints the node's CPU time per flow, which a busy machine disturbs much
+ * less than the flow rate.
  *
  *   PROFILE_COMPARE=DIR   also runs the checkout in DIR (with node_modules),
  *                         alternating with this one for PROFILE_ROUNDS (3)
  *                         rounds: a before/after on the same machine load
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'
  *                         a CPU profile of the node(s), written when they stop
+ *   PROFILE_PUPILS=N      pupils to import when the dataset has fewer
+ *                         (20 000)
  *   PROFILE_COUNT=1       runs the node in this process instead and prints the
  *                         SQL statements (knex query events) and Redis commands
  *                         (MONITOR: use a quiet Redis) per flow
@@ -36,12 +39,15 @@ const IN_FLIGHT = Number(process.env.PROFILE_IN_FLIGHT ?? 8);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 3);
 const COMPARE = process.env.PROFILE_COMPARE;
 const COUNT = process.env.PROFILE_COUNT === '1';
+const PUPILS = Number(process.env.PROFILE_PUPILS ?? 20_000);
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'leerid-bench-ops');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const DATABASE = new URL(BENCH_PG_URL).pathname.slice(1);
 const prefix = `leerid-profile:${randomUUID().slice(0, 8)}:`;
 
-const dataset = await ensureDataset({ pupils: 1, dir: DIR, loginAccounts: 400 });
+// Reuses whatever `npm run bench` imported; on a fresh machine a small set
+// is enough, as the login path reads one pupil per flow by primary key.
+const dataset = await ensureDataset({ pupils: PUPILS, dir: DIR, loginAccounts: 400 });
 
 interface Target {
   label: string;
