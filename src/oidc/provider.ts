@@ -81,11 +81,17 @@ export function createProvider(options: ProviderOptions): Provider {
       ClientCredentials: 600,
     },
     loadExistingGrant: (ctx) => grantRequestedScopes(ctx),
-    findAccount: async (ctx, sub) => {
+    findAccount: async (ctx, sub, token) => {
       const clientId = ctx.oidc.client?.clientId;
       const found = await pupilAccess(services, ctx, sub, clientId);
       if (!found) return undefined;
       const { pupil, decision } = found;
+      // A code, refresh token or access token is honoured only while the
+      // access rule still lets the pupil reach its platform: after a night's
+      // sync ends the enrolment, the grant fails and userinfo answers 401.
+      // (Without a token this is the session's account at the authorization
+      // endpoint, where the login prompt's check refuses with a reason.)
+      if (token && !decision.allowed) return undefined;
       return {
         accountId: sub,
         claims: async (use, scope) => {

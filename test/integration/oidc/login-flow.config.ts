@@ -65,6 +65,14 @@ export const PUPILS = {
     password: PASSWORD,
     enrolments: [{ institution: SCHOOL_A, start: '2025-09-01', end: '2026-06-30' }],
   },
+  /** Leaves school A in the test: the nightly sync ends the enrolment. */
+  leaving: {
+    givenName: 'Jonas',
+    familyName: 'Wouters',
+    username: 'jonas.wouters',
+    password: PASSWORD,
+    enrolments: [{ institution: SCHOOL_A, group: '2A' }],
+  },
   otherSchool: {
     givenName: 'Noor',
     familyName: 'Claes',

@@ -28,7 +28,12 @@ function secretOf(clientId: string): string | undefined {
 describe('login flow with openid-client', function () {
   let db: Db;
   let server: TestServer;
-  const ids: Record<keyof typeof PUPILS, string> = { twoSchools: '', ended: '', otherSchool: '' };
+  const ids: Record<keyof typeof PUPILS, string> = {
+    twoSchools: '',
+    ended: '',
+    leaving: '',
+    otherSchool: '',
+  };
 
   before(async function () {
     db = await freshDb();
@@ -212,6 +217,30 @@ describe('login flow with openid-client', function () {
     await oidc.tokenRevocation(rp.config, refreshToken);
     const revoked = await oidc.tokenIntrospection(rp.config, refreshToken);
     expect(revoked.active).to.equal(false);
+  });
+
+  it('honours no refresh token or access token once the enrolment has ended', async function () {
+    const { rp, landing, finish } = await signIn(
+      'platform-a',
+      'openid leerid offline_access',
+      PUPILS.leaving.username,
+      { prompt: 'consent' },
+    );
+    const tokens = await finish(landing);
+    const refreshed = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token as string);
+    expect(refreshed.claims()?.sub).to.equal(ids.leaving);
+
+    // What the nightly sync writes when Discimus reports the pupil gone.
+    await db('enrolments').where({ pupil_id: ids.leaving }).update({ end_date: '2026-10-14' });
+
+    const refusal = await oidc
+      .refreshTokenGrant(rp.config, refreshed.refresh_token as string)
+      .catch((error: unknown) => error);
+    expect(refusal).to.have.property('error', 'invalid_grant');
+    const userinfo = await oidc
+      .fetchUserInfo(rp.config, refreshed.access_token, ids.leaving)
+      .catch((error: unknown) => error);
+    expect(userinfo).to.have.nested.property('response.status', 401);
   });
 });
 
