@@ -11,6 +11,7 @@ import * as mSyncDumpHash from './20261204-002-sync-dump-hash.js';
 import * as mAccounts from './20261206-005-accounts.js';
 import * as mAdminConsole from './20261207-006-admin-console.js';
 import * as mSyncFillfactor from './20261208-001-sync-fillfactor.js';
+import * as mSessionsEnded from './20261209-001-account-sessions-ended.js';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '20261206-005-accounts': mAccounts,
   '20261207-006-admin-console': mAdminConsole,
   '20261208-001-sync-fillfactor': mSyncFillfactor,
+  '20261209-001-account-sessions-ended': mSessionsEnded,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -16,14 +16,16 @@ export function createAccessPolicy(store: PupilAccessStore) {
       return decisionOf(await store.find(pupilId, clientId, today));
     },
 
-    /** The pupil and the decision from one read; undefined for an unknown pupil. */
+    /** The pupil, their account and the decision from one read; undefined for an unknown pupil. */
     async lookup(
       pupilId: string,
       clientId: string,
       today: string,
-    ): Promise<{ pupil: Pupil; decision: AccessDecision } | undefined> {
+    ): Promise<
+      { pupil: Pupil; account: PupilAccess['account']; decision: AccessDecision } | undefined
+    > {
       const access = await store.find(pupilId, clientId, today);
-      return access && { pupil: access.pupil, decision: decisionOf(access) };
+      return access && { pupil: access.pupil, account: access.account, decision: decisionOf(access) };
     },
   };
 }

@@ -17,6 +17,7 @@ import type { Services } from '../services.js';
 import { classDeviceCheck } from '../accounts/http/class-device.js';
 import { renderPage } from '../http/views.js';
 import { oncePerRequest } from './once-per-request.js';
+import { accountStillStands, loginTimeOf } from './account-standing.js';
 
 const { Check, base: basePolicy } = interactionPolicy;
 
@@ -87,11 +88,14 @@ export function createProvider(options: ProviderOptions): Provider {
       if (!found) return undefined;
       const { pupil, decision } = found;
       // A code, refresh token or access token is honoured only while the
-      // access rule still lets the pupil reach its platform: after a night's
-      // sync ends the enrolment, the grant fails and userinfo answers 401.
-      // (Without a token this is the session's account at the authorization
-      // endpoint, where the login prompt's check refuses with a reason.)
-      if (token && !decision.allowed) return undefined;
+      // access rule still lets the pupil reach its platform (a night's sync
+      // may end the enrolment) and the account still stands behind the login
+      // (not blocked, no new password since): otherwise the grant fails and
+      // userinfo answers 401. Without a token this is the session's account at
+      // the authorization endpoint, where the login prompt's checks decide.
+      if (token && !(decision.allowed && accountStillStands(found.account, loginTimeOf(token)))) {
+        return undefined;
+      }
       return {
         accountId: sub,
         claims: async (use, scope) => {
@@ -249,6 +253,21 @@ function buildPolicy(services: Services) {
   const policy = basePolicy();
   const login = policy.get('login');
   login?.checks.add(classDeviceCheck());
+  login?.checks.add(
+    new Check(
+      'account_changed',
+      'the account was blocked or its password changed since this login',
+      'login_required',
+      async (ctx) => {
+        const session = ctx.oidc.session;
+        const clientId = ctx.oidc.client?.clientId;
+        if (!session?.accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
+        const found = await pupilAccess(services, ctx, session.accountId, clientId);
+        const stands = found && accountStillStands(found.account, session.authTime() ?? 0);
+        return stands ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+    ),
+  );
   login?.checks.add(
     new Check(
       'platform_access',

@@ -169,6 +169,7 @@ export function createAccountStore(db: Db) {
         school_copy: copy,
         managed_by: 'school',
         password_changed_at: now,
+        sessions_ended_at: now,
         updated_at: now,
       });
     },
@@ -182,6 +183,7 @@ export function createAccountStore(db: Db) {
         password_hash: passwordHash,
         school_copy: null,
         password_changed_at: now,
+        sessions_ended_at: now,
         updated_at: now,
       });
     },
@@ -196,6 +198,7 @@ export function createAccountStore(db: Db) {
         recovery_email_confirmed_at: now,
         handed_over_at: now,
         password_changed_at: now,
+        sessions_ended_at: now,
         updated_at: now,
       });
     },
@@ -209,11 +212,13 @@ export function createAccountStore(db: Db) {
     },
 
     async setPicture(pupilId: string, picture: string, now: number) {
-      await byPupil(pupilId).update({ picture, updated_at: now });
+      await byPupil(pupilId).update({ picture, sessions_ended_at: now, updated_at: now });
     },
 
     async setStatus(pupilId: string, status: AccountStatus, now: number) {
-      await byPupil(pupilId).update({ status, updated_at: now });
+      // Blocking ends every session and token; unblocking revives none of them.
+      const ended = status === 'blocked' ? { sessions_ended_at: now } : {};
+      await byPupil(pupilId).update({ status, ...ended, updated_at: now });
     },
 
     async recordLogin(pupilId: string, now: number) {

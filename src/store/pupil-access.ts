@@ -1,14 +1,17 @@
 /**
  * The read behind every login decision and ID token, in one statement: a
- * pupil, their enrolments running today, and for each whether the school
- * uses the platform (a link row and no opt-out, as in platform-links.ts).
- * A login asks this several times; one round trip each instead of three.
+ * pupil, the standing of their account, their enrolments running today, and
+ * for each whether the school uses the platform (a link row and no opt-out,
+ * as in platform-links.ts). A login asks this several times; one round trip
+ * each instead of four.
  */
 import { dialectOf, rowsOf, type Db } from './db.js';
 import type { Enrolment, Pupil } from './pupils.js';
 
 export interface PupilAccess {
   pupil: Pupil;
+  /** Whether the account may log in, and since when earlier logins no longer count. */
+  account: { active: boolean; sessionsEndedAt: number | null };
   /** Running today, ordered by school, location and group. */
   enrolments: { enrolment: Enrolment; linked: boolean }[];
 }
@@ -19,6 +22,7 @@ export interface PupilAccess {
 // read all of a platform's links (thousands) per enrolment.
 const accessStatement = (sameCollation: string) => `
 select p.id, p.discimus_id, p.insz, p.given_name, p.family_name,
+  a.status as account_status, a.sessions_ended_at,
   e.institution_number, e.location_number, e.administrative_group, e.kind_of_education,
   case when exists (
     select 1 from platform_links l
@@ -28,6 +32,7 @@ select p.id, p.discimus_id, p.insz, p.given_name, p.family_name,
         where o.institution_number = l.institution_number and o.client_id = l.client_id)
   ) then 1 else 0 end as linked
 from pupils p
+left join accounts a on a.pupil_id = p.id
 left join enrolments e on e.pupil_id = p.id
   and e.start_date <= ? and (e.end_date is null or e.end_date >= ?)
 where p.id = ?
@@ -54,6 +59,11 @@ export function createPupilAccessStore(db: Db) {
           insz: (first.insz as string | null) ?? null,
           givenName: first.given_name as string,
           familyName: first.family_name as string,
+        },
+        account: {
+          active: first.account_status === 'active',
+          sessionsEndedAt:
+            first.sessions_ended_at === null ? null : Number(first.sessions_ended_at),
         },
         // A pupil without a running enrolment comes back as one row of nulls.
         enrolments: rows
