@@ -115,7 +115,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     adapter: createAdapterFactory({ db, redis }),
   });
   await checkClientMetadata(provider, clientMetadataOf(clients, apiCallers), config.clientsFile);
-  provider.proxy = new URL(config.issuer).protocol === 'https:';
+  // The provider is LeerID's only koa app. Each proxy appends the address it
+  // saw to X-Forwarded-For, so the client is proxyHops from the right; what
+  // lies further left is whatever the client sent, and must not key a throttle.
+  provider.proxy = config.proxyHops > 0;
+  provider.maxIpsCount = config.proxyHops;
   watchProviderErrors(provider);
   countTokens(provider);
   watchSyncRunLog(db);

@@ -13,6 +13,7 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_ISSUER: 'issuer',
   LEERID_HOST: 'host',
   LEERID_PORT: 'port',
+  LEERID_PROXY_HOPS: 'proxyHops',
   LEERID_REDIS_KEY_PREFIX: 'redisKeyPrefix',
   LEERID_JWKS_FILE: 'jwksFile',
   LEERID_COOKIE_KEYS_FILE: 'cookieKeysFile',

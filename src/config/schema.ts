@@ -6,11 +6,20 @@ import { z } from 'zod';
 import { accountsSchema, mailSchema } from './accounts.js';
 import { upstreamSchema } from './upstream.js';
 
+const PROXY_HOPS = 'the number of trusted reverse proxies, a whole number from 0 to 10';
+
 export const configSchema = z
   .object({
     issuer: z.url().default('http://localhost:3000'),
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(3000),
+    proxyHops: z.coerce
+      .number(PROXY_HOPS)
+      .int(PROXY_HOPS)
+      .min(0, PROXY_HOPS)
+      .max(10, PROXY_HOPS)
+      .default(0)
+      .describe('reverse proxies in front of the node; 0: X-Forwarded-* is ignored'),
     databaseUrl: z
       .string()
       .default('sqlite:data/leerid.sqlite')
@@ -81,7 +90,15 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
   })
-  .strict();
+  .strict()
+  // The node speaks plain HTTP, so an https issuer means a TLS proxy in front. Without
+  // trusting its X-Forwarded-Proto, cookies lose Secure and endpoint URLs read http.
+  .refine((config) => config.proxyHops > 0 || new URL(config.issuer).protocol !== 'https:', {
+    message:
+      'an https issuer is served through a TLS-terminating proxy; set proxyHops ' +
+      '(LEERID_PROXY_HOPS) to the number of proxies in front of the node',
+    path: ['proxyHops'],
+  });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = Readonly<z.output<typeof configSchema>>;
