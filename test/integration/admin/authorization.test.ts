@@ -281,6 +281,7 @@ describe('admin console: authorization and CSRF', function () {
         demoAdmin: DEMO_ADMIN,
         config: {
           issuer: 'https://leerid.test',
+          proxyHops: 1,
           keysDir: tempDir('keys'),
           mail: { outboxDir: tempDir('outbox') },
         },
