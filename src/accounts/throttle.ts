@@ -6,6 +6,11 @@
  * tells nothing about the password tried.
  * Counters live in the shared key-value store (Redis when configured, SQL
  * otherwise); the delays are computed with the service clock.
+ *
+ * Counting a failure after the check leaves a gap: guesses sent in parallel
+ * would all pass the check before any of them is counted. So the checks of
+ * one account take turns (`exclusive`): a guess that arrives while another is
+ * being checked is refused, and the limits hold whatever the concurrency.
  */
 import type { KeyValueStore } from '../store/key-value.js';
 import type { Clock } from '../util/clock.js';
@@ -59,7 +64,18 @@ export interface Throttle {
   /** Counts a failure and returns how long the key must now wait. */
   fail(rule: RuleName, key: string): Promise<ThrottleCheck>;
   clear(rule: RuleName, key: string): Promise<void>;
+  /**
+   * Runs `work` while no other check of this key runs on any node; when one
+   * does, returns `busy` at once without running it.
+   */
+  exclusive<T>(rule: RuleName, key: string, work: () => Promise<T>): Promise<T | typeof BUSY>;
 }
+
+/** What `exclusive` returns when another check of the key is running. */
+export const BUSY = Symbol('throttle busy');
+
+/** Longer than any check takes; frees the key should a node die mid-check. */
+const TURN_SECONDS = 30;
 
 export function createThrottle(
   kv: KeyValueStore,
@@ -110,6 +126,16 @@ export function createThrottle(
     async clear(rule, key) {
       const { count, until } = names(rule, key);
       await Promise.all([kv.delete(count), kv.delete(until)]);
+    },
+
+    async exclusive(rule, key, work) {
+      const turn = `throttle:${rule}:${key}:turn`;
+      if (!(await kv.setIfAbsent(turn, '1', TURN_SECONDS))) return BUSY;
+      try {
+        return await work();
+      } finally {
+        await kv.delete(turn);
+      }
     },
   };
 }

@@ -103,6 +103,23 @@ describe('brute-force protection', function () {
     expect((await attempt(password, '198.51.100.8')).ok).to.equal(true);
   });
 
+  it('checks one guess of a burst sent at once and refuses the rest unchecked', async function () {
+    // The right password hides among 30 guesses that all arrive together.
+    const guesses = Array.from({ length: 30 }, (_, i) => (i === 15 ? password : `fout${i}`));
+    const results = await Promise.all(guesses.map((guess) => attempt(guess)));
+
+    const checked = results.filter((result) => lockedFor(result) === undefined);
+    expect(checked).to.have.length(1);
+    expect(results.filter((result) => lockedFor(result) === 1)).to.have.length(29);
+    const counted = await db('key_values')
+      .where({ key: `throttle:passwordAccount:${username}:n` })
+      .first();
+    expect(Number(counted?.count ?? 0)).to.be.at.most(1);
+
+    // The turn is free again for the next attempt.
+    expect((await attempt(password)).ok).to.equal(true);
+  });
+
   it('locks the same way for a username that does not exist', async function () {
     for (let i = 0; i < 6; i += 1) await attempt('fout', '192.0.2.1', 'bestaat.niet');
     expect(lockedFor(await attempt('fout', '192.0.2.1', 'bestaat.niet'))).to.equal(1);
