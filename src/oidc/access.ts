@@ -5,9 +5,12 @@
 import type { Enrolment, Pupil } from '../store/pupils.js';
 import type { PupilAccess, PupilAccessStore } from '../store/pupil-access.js';
 
+/** Why the rule refuses a pupil, as the platform is told. */
+export const ACCESS_REFUSALS = ['no_current_enrolment', 'platform_not_linked'] as const;
+
 export type AccessDecision =
   | { allowed: true; enrolments: Enrolment[] }
-  | { allowed: false; reason: 'no_current_enrolment' | 'platform_not_linked' };
+  | { allowed: false; reason: (typeof ACCESS_REFUSALS)[number] };
 
 export function createAccessPolicy(store: PupilAccessStore) {
   return {
@@ -25,7 +28,9 @@ export function createAccessPolicy(store: PupilAccessStore) {
       { pupil: Pupil; account: PupilAccess['account']; decision: AccessDecision } | undefined
     > {
       const access = await store.find(pupilId, clientId, today);
-      return access && { pupil: access.pupil, account: access.account, decision: decisionOf(access) };
+      return (
+        access && { pupil: access.pupil, account: access.account, decision: decisionOf(access) }
+      );
     },
   };
 }

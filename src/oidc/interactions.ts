@@ -11,7 +11,7 @@ import type { LoginService } from '../accounts/login.js';
 import { readForm } from '../http/forms.js';
 import { renderPage } from '../http/views.js';
 import type { Services } from '../services.js';
-import type { AccessDecision } from './access.js';
+import { ACCESS_REFUSALS, type AccessDecision } from './access.js';
 import type { ClientRegistration } from './clients.js';
 import { upstreamLoginOptions, type UpstreamLoginOption } from '../upstream/login-options.js';
 
@@ -47,7 +47,7 @@ export function createInteractionRouter(
     if (
       prompt.name === 'login' &&
       session?.accountId &&
-      prompt.reasons.includes('platform_access')
+      prompt.reasons.some((reason) => (ACCESS_REFUSALS as readonly string[]).includes(reason))
     ) {
       const decision = await services.access.decide(
         session.accountId,

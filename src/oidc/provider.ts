@@ -18,6 +18,7 @@ import { classDeviceCheck } from '../accounts/http/class-device.js';
 import { renderPage } from '../http/views.js';
 import { oncePerRequest } from './once-per-request.js';
 import { accountStillStands, loginTimeOf } from './account-standing.js';
+import { ACCESS_REFUSALS } from './access.js';
 
 const { Check, base: basePolicy } = interactionPolicy;
 
@@ -135,6 +136,12 @@ function pupilAccess(
   return oncePerRequest(ctx, `pupil-access:${pupilId}:${clientId ?? ''}`, () =>
     services.access.lookup(pupilId, clientId ?? '', services.today()),
   );
+}
+
+/** Why the rule refuses; a pupil no longer in the store has no enrolment either. */
+function refusalOf(found: Awaited<ReturnType<typeof pupilAccess>>) {
+  if (!found) return 'no_current_enrolment';
+  return found.decision.allowed ? undefined : found.decision.reason;
 }
 
 /** What the privacy log keeps of a release: claim names and schools, no values. */
@@ -268,19 +275,19 @@ function buildPolicy(services: Services) {
       },
     ),
   );
-  login?.checks.add(
-    new Check(
-      'platform_access',
-      'the pupil may not use this platform',
-      'access_denied',
-      async (ctx) => {
+  // One check per reason of the access rule, named and described by it: at
+  // prompt=none the platform gets the reason as error_description, as it
+  // does from the refusal page.
+  for (const reason of ACCESS_REFUSALS) {
+    login?.checks.add(
+      new Check(reason, reason, 'access_denied', async (ctx) => {
         const accountId = ctx.oidc.session?.accountId;
         const clientId = ctx.oidc.client?.clientId;
         if (!accountId || !clientId) return Check.NO_NEED_TO_PROMPT;
         const found = await pupilAccess(services, ctx, accountId, clientId);
-        return found?.decision.allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-      },
-    ),
-  );
+        return refusalOf(found) === reason ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+      }),
+    );
+  }
   return policy;
 }

@@ -167,6 +167,12 @@ describe('login flow with openid-client', function () {
     const second = await other.authorize('openid');
     expect(second.page.status).to.equal(403);
     expect(second.page.html).to.contain('Je school gebruikt dit platform niet');
+
+    // Without a page to show (prompt=none) the platform gets the same reason.
+    const silent = await other.authorize('openid', { prompt: 'none' });
+    const answer = new URL(silent.page.url).searchParams;
+    expect(answer.get('error')).to.equal('access_denied');
+    expect(answer.get('error_description')).to.equal('platform_not_linked');
   });
 
   it('shows the login page again with one neutral message for any wrong login', async function () {
