@@ -18,6 +18,8 @@ export interface LinkClaims {
   /** The pupil id, or for a class page the class code id. */
   subject: string;
   jti: string;
+  /** Seconds since the epoch, as signed. */
+  issuedAt: number;
   expiresAt: number;
   email?: string;
 }
@@ -60,12 +62,13 @@ export function createLinkSigner(key: Uint8Array, kv: KeyValueStore, clock: Cloc
           audience: purpose,
           typ: TYPE,
           currentDate: clock(),
-          requiredClaims: ['sub', 'jti', 'exp'],
+          requiredClaims: ['sub', 'jti', 'iat', 'exp'],
         });
         return {
           purpose,
           subject: payload.sub as string,
           jti: payload.jti as string,
+          issuedAt: payload.iat as number,
           expiresAt: (payload.exp as number) * 1000,
           ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
         };

@@ -74,6 +74,20 @@ export function createSelfService(context: AccountContext, login: LoginService) 
     });
   }
 
+  /**
+   * Several reset links may be out at once (each request mails one); once
+   * the password changed, by one of them or otherwise, the older ones are
+   * dead. Compared in whole seconds, as the link's time is signed.
+   */
+  function refuseSupersededReset(claims: LinkClaims, account: Account): void {
+    const changed = account.passwordChangedAt;
+    if (changed !== null && claims.issuedAt < Math.floor(changed / 1000)) {
+      throw new LeerIdError('account.link_used', 'Je wachtwoord werd intussen al gewijzigd.', {
+        status: 410,
+      });
+    }
+  }
+
   return {
     /** The claims of a link still to be used, for the page that shows its form. */
     async inspectLink(token: string, purpose: LinkPurpose): Promise<LinkClaims> {
@@ -82,6 +96,7 @@ export function createSelfService(context: AccountContext, login: LoginService) 
       if (await links.isUsed(claims)) {
         throw new LeerIdError('account.link_used', 'Deze link werd al gebruikt.', { status: 410 });
       }
+      if (purpose === 'reset') refuseSupersededReset(claims, account);
       if (purpose === 'handover' && account.managedBy === 'pupil') {
         throw new LeerIdError('account.link_used', 'Dit account werd al overgenomen.', {
           status: 410,
@@ -196,6 +211,7 @@ export function createSelfService(context: AccountContext, login: LoginService) 
       if (account.managedBy !== 'pupil') {
         throw new LeerIdError('account.link_invalid', 'Deze link is ongeldig.');
       }
+      refuseSupersededReset(claims, account);
       checkPassword(account, chosen);
       await links.consume(claims);
 

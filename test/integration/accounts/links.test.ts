@@ -170,6 +170,24 @@ describe('signed single-use links', function () {
       );
     });
 
+    it('dies when the password changed after it was sent, by another link', async function () {
+      const { username } = await selfManaged();
+      clock.advance(MINUTE);
+      await resetMails(username);
+      const older = tokenOf(linkIn(readOutbox(outbox).pop() as never));
+      clock.advance(MINUTE);
+      await resetMails(username);
+      const newer = tokenOf(linkIn(readOutbox(outbox).pop() as never));
+
+      clock.advance(MINUTE);
+      await accounts.self.completePasswordReset(newer, CHOSEN);
+      clock.advance(MINUTE);
+      expect(await codeOf(accounts.self.inspectLink(older, 'reset'))).to.equal('account.link_used');
+      expect(await codeOf(accounts.self.completePasswordReset(older, CHOSEN))).to.equal(
+        'account.link_used',
+      );
+    });
+
     it('lets the pupil log in with the new password, not the old one', async function () {
       const { username } = await selfManaged();
       await resetMails(username);
