@@ -4,8 +4,11 @@
  * counter, so locking an account through one door locks it for the other.
  * No per-address limit applies: the caller (ACM) speaks for many pupils from
  * one address and has a request rate of its own.
+ * Only for pupils the caller may see: any other username is refused by
+ * refuseUnseen, before and without the login service.
  */
 import type { LoginService } from '../accounts/login.js';
+import { verifyPassword } from '../accounts/passwords.js';
 
 export type CredentialOutcome =
   | { result: 'valid'; pupilId: string }
@@ -23,4 +26,16 @@ export function createCredentialCheck(login: LoginService): CredentialCheck {
     }
     return { result: 'invalid' };
   };
+}
+
+/**
+ * The answer for a username the caller may not see, unknown or a pupil of
+ * other schools alike: invalid, after the decoy verification the login
+ * service spends on an unknown username, so neither answer nor time tells
+ * them apart. No failure is counted: a caller's guesses must not lock out
+ * a pupil it cannot see.
+ */
+export async function refuseUnseen(password: string): Promise<CredentialOutcome> {
+  await verifyPassword(undefined, password);
+  return { result: 'invalid' };
 }

@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
 import type { Enrolment, Pupil } from '../store/pupils.js';
 import { createPupilListStore } from '../store/pupils.js';
 import type { Caller } from './caller.js';
-import type { CredentialCheck } from './credentials.js';
+import { refuseUnseen, type CredentialCheck } from './credentials.js';
 import { ApiProblem } from './problem.js';
 import { pupilView, visibleEnrolments, type PupilView } from './pupil-view.js';
 
@@ -24,6 +24,9 @@ export interface ApiResult {
 }
 
 type Handler = (caller: Caller, request: ApiRequest) => Promise<ApiResult>;
+
+/** A well-formed id that no pupil has (the nil UUID). */
+const NO_PUPIL = '00000000-0000-0000-0000-000000000000';
 
 export function createHandlers(services: Services, checkCredentials: CredentialCheck) {
   const lists = createPupilListStore(services.db);
@@ -45,6 +48,18 @@ export function createHandlers(services: Services, checkCredentials: CredentialC
     );
     if (view) services.privacyLog.record(lookupEvent(caller, view, purpose));
     return view;
+  }
+
+  /**
+   * Whether `username` names a pupil with a current enrolment in a school
+   * linked to the caller. An unknown username makes the same reads (for an
+   * id no pupil has), so the time taken does not set it apart.
+   */
+  async function seesUsername(caller: Caller, username: string): Promise<boolean> {
+    const account = await services.accounts.findByUsername(username.trim().toLowerCase());
+    const pupilId = account?.pupilId ?? NO_PUPIL;
+    const current = await services.pupils.findCurrentEnrolments(pupilId, services.today());
+    return visibleEnrolments(caller, await linkedOf(caller), current).length > 0;
   }
 
   const handlers: Record<string, Handler> = {
@@ -71,7 +86,11 @@ export function createHandlers(services: Services, checkCredentials: CredentialC
 
     async verifyCredentials(caller, { body }) {
       const { username, password } = body as { username: string; password: string };
-      const outcome = await checkCredentials(username, password);
+      // Visibility before the password: to this caller a pupil of other
+      // schools is an unknown username, whose failures count nowhere.
+      const outcome = (await seesUsername(caller, username))
+        ? await checkCredentials(username, password)
+        : await refuseUnseen(password);
       if (outcome.result === 'locked') {
         throw new ApiProblem('api.account_locked', undefined, {
           retry_after: outcome.retryAfterSeconds,
@@ -79,8 +98,9 @@ export function createHandlers(services: Services, checkCredentials: CredentialC
       }
       if (outcome.result === 'invalid') throw new ApiProblem('api.invalid_credentials');
 
+      // Out of view only if an enrolment ended since the check above.
       const view = await viewOne(caller, outcome.pupilId, 'credential verification');
-      if (!view) throw new ApiProblem('api.pupil_not_visible');
+      if (!view) throw new ApiProblem('api.invalid_credentials');
       return { status: 200, body: { valid: true, pupil: view } };
     },
 

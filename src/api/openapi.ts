@@ -89,12 +89,15 @@ export const OPENAPI_DOCUMENT = {
         operationId: 'verifyCredentials',
         summary: 'Check a LeerID username and password on behalf of the caller',
         description:
-          'Shares the brute-force counters of the login page: failures here count there and ' +
-          'the other way round. A wrong username and a wrong password get the same answer.',
+          'For a pupil with a current enrolment in a school linked to the caller, shares the ' +
+          'brute-force counters of the login page: failures here count there and the other ' +
+          'way round. Any other username, unknown or of a pupil in other schools, gets the ' +
+          '401 of a wrong password and counts on no account.',
         security: scope('credentials:verify'),
         requestBody: { required: true, ...json('Credentials') },
         responses: {
           '200': { description: 'Valid; the pupil as the caller may see it', ...json('Verified') },
+          '413': problem,
           '423': problem,
           ...errors,
         },

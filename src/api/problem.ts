@@ -6,10 +6,11 @@ export const PROBLEMS = {
   'api.unauthorized': { status: 401, title: 'A valid access token is required' },
   'api.invalid_credentials': { status: 401, title: 'Username or password is wrong' },
   'api.insufficient_scope': { status: 403, title: 'The access token lacks the scope needed' },
-  'api.pupil_not_visible': { status: 403, title: 'This pupil is not in a school linked to you' },
   'api.not_found': { status: 404, title: 'Not found' },
+  'api.body_too_large': { status: 413, title: 'The request body is larger than 16 KiB' },
   'api.account_locked': { status: 423, title: 'Too many failed attempts; try again later' },
   'api.rate_limited': { status: 429, title: 'Too many requests' },
+  'api.server_error': { status: 500, title: 'Something went wrong on our side' },
   'api.unavailable': { status: 503, title: 'A dependency is unavailable' },
 } as const;
 

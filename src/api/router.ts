@@ -6,7 +6,6 @@
 import type { Context, Middleware } from 'koa';
 import { OpenAPIBackend, type Context as OperationContext, type Document } from 'openapi-backend';
 import type Provider from 'oidc-provider';
-import getRawBody from 'raw-body';
 import addFormats from 'ajv-formats';
 import type { Logger } from '../http/logger.js';
 import type { ApiCallerRegistration } from '../oidc/clients.js';
@@ -17,6 +16,7 @@ import type { CredentialCheck } from './credentials.js';
 import { createHandlers, type ApiResult } from './handlers.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { ApiProblem, sendProblem } from './problem.js';
+import { checkQuery, readJsonBody } from './request-input.js';
 
 export const API_ROOT = '/api/v1';
 const RATE_WINDOW_SECONDS = 60;
@@ -112,13 +112,14 @@ export async function createApiMiddleware(options: ApiOptions): Promise<Middlewa
     }
 
     try {
+      checkQuery(ctx.query);
       const result = (await api.handleRequest(
         {
           method: ctx.method,
           path: ctx.path,
           query: ctx.query as Record<string, string>,
           headers: ctx.headers as Record<string, string>,
-          body: await readJson(ctx),
+          body: await readJsonBody(ctx),
         },
         ctx,
       )) as ApiResult;
@@ -127,9 +128,10 @@ export async function createApiMiddleware(options: ApiOptions): Promise<Middlewa
     } catch (error) {
       if (error instanceof ApiProblem) return sendProblem(ctx, error);
       logger.error({ err: error, reqId: ctx.state.requestId }, 'api operation failed');
-      const unavailable = isUnavailable(error);
-      sendProblem(ctx, new ApiProblem(unavailable ? 'api.unavailable' : 'api.invalid_request'));
-      if (!unavailable) ctx.status = 500;
+      sendProblem(
+        ctx,
+        new ApiProblem(isUnavailable(error) ? 'api.unavailable' : 'api.server_error'),
+      );
     }
   };
 }
@@ -148,19 +150,6 @@ async function limitRate(ctx: Context, kv: KeyValueStore, caller: Caller) {
       'api.rate_limited',
       `at most ${caller.registration.requestsPerMinute} a minute`,
     );
-  }
-}
-
-async function readJson(ctx: Context): Promise<unknown> {
-  if (ctx.method !== 'POST' && ctx.method !== 'PUT' && ctx.method !== 'PATCH') return undefined;
-  if (!ctx.is('application/json')) {
-    throw new ApiProblem('api.invalid_request', 'send application/json');
-  }
-  const text = await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiProblem('api.invalid_request', 'the body is not valid JSON');
   }
 }
 

@@ -12,6 +12,7 @@ import { OPENAPI_DOCUMENT } from '../../../src/api/openapi.js';
 import type { Db } from '../../../src/store/db.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
+import { captureLog, type CapturedLog } from '../../helpers/log-capture.js';
 import { login, relyingParty } from '../../helpers/relying-party.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 import { CLIENTS, NOW, PASSWORD, PUPILS, SCHOOL_A, SCHOOL_C } from '../oidc/login-flow.config.js';
@@ -28,6 +29,7 @@ describe('pupil API', function () {
   let db: Db;
   let server: TestServer;
   let keys: Record<CallerName, CallerKeys>;
+  let log: CapturedLog;
   const ids = { twoSchools: '', ended: '', otherSchool: '' };
   const tokens: Partial<Record<CallerName, string>> = {};
 
@@ -37,11 +39,13 @@ describe('pupil API', function () {
       ids[key] = await insertPupil(db, PUPILS[key]);
     }
     keys = { acm: await callerKeys(), schoolTool: await callerKeys(), limited: await callerKeys() };
+    log = captureLog();
     server = await startServer({
       db,
       clients: CLIENTS,
       apiCallers: apiCallers(keys),
       clock: () => NOW,
+      logger: log.logger,
     });
   });
 
@@ -155,6 +159,34 @@ describe('pupil API', function () {
       expect(type).to.match(/^application\/problem\+json/);
       expect(body).to.include({ code: 'api.invalid_request', status: 400 });
       expect(JSON.stringify(body.errors)).to.contain('password');
+    });
+
+    it('refuses a body over 16 KiB with 413, logged below error level', async function () {
+      const { status, body, headers } = await call('acm', '/credentials/verify', {
+        method: 'POST',
+        body: JSON.stringify({ username: 'x', password: 'y'.repeat(20 * 1024) }),
+      });
+      expect([status, body.status, body.code]).to.deep.equal([413, 413, 'api.body_too_large']);
+
+      const lines = log.lines.filter((line) => line.reqId === headers.get('x-request-id'));
+      expect(lines.map((line) => line.level)).to.deep.equal([30]);
+    });
+
+    it('refuses a control character in a JSON string or a query value', async function () {
+      const answers = [
+        await call('acm', '/credentials/verify', {
+          method: 'POST',
+          body: JSON.stringify({ username: 'sam\u0000x', password: 'y' }),
+        }),
+        await call('acm', '/credentials/verify', {
+          method: 'POST',
+          body: JSON.stringify({ username: 'sam', password: 'y\u001b' }),
+        }),
+        await call('acm', '/pupils?username=sam%00x'),
+      ];
+      for (const { status, body } of answers) {
+        expect([status, body.status, body.code]).to.deep.equal([400, 400, 'api.invalid_request']);
+      }
     });
   });
 
@@ -296,8 +328,7 @@ describe('pupil API', function () {
         method: 'POST',
         body: JSON.stringify({ username: PUPILS.otherSchool.username, password: PASSWORD }),
       });
-      expect(verify.status).to.equal(403);
-      expect(verify.body.code).to.equal('api.pupil_not_visible');
+      expect([verify.status, verify.body.code]).to.deep.equal([401, 'api.invalid_credentials']);
     });
 
     it('never returns gender, birth date or the Discimus id', async function () {
@@ -326,6 +357,19 @@ describe('pupil API', function () {
   });
 
   describe('credential verification', function () {
+    /** A pupil of school C only, which school-tool (linked to school A) cannot see. */
+    const UNSEEN = 'unseen.one';
+
+    before(async function () {
+      await insertPupil(db, {
+        givenName: 'Unseen',
+        familyName: 'Test',
+        username: UNSEEN,
+        password: PASSWORD,
+        enrolments: [{ institution: SCHOOL_C }],
+      });
+    });
+
     async function loginPageAttempt(username: string, password: string) {
       const secret = CLIENTS.find((c) => c.client_id === 'platform-a')?.client_secret;
       const rp = await relyingParty(server.issuer, 'platform-a', secret);
@@ -335,7 +379,7 @@ describe('pupil API', function () {
 
     it('answers a wrong password and an unknown username alike', async function () {
       const answers = [];
-      for (const username of [PUPILS.ended.username, 'nobody.at.all']) {
+      for (const username of [PUPILS.twoSchools.username, PUPILS.ended.username, 'nobody.at.all']) {
         answers.push(
           await call('acm', '/credentials/verify', {
             method: 'POST',
@@ -343,10 +387,17 @@ describe('pupil API', function () {
           }),
         );
       }
-      expect(answers.map((a) => [a.status, a.body.code])).to.deep.equal([
-        [401, 'api.invalid_credentials'],
-        [401, 'api.invalid_credentials'],
-      ]);
+      expect(answers.map((a) => [a.status, a.body])).to.deep.equal(
+        Array(3).fill([
+          401,
+          {
+            type: 'urn:leerid:problem:api.invalid_credentials',
+            title: 'Username or password is wrong',
+            status: 401,
+            code: 'api.invalid_credentials',
+          },
+        ]),
+      );
     });
 
     it('locks an account after repeated failures, also for the right password', async function () {
@@ -400,6 +451,43 @@ describe('pupil API', function () {
       expect(form.status).to.equal(429);
       const api = await viaApi(second, PASSWORD);
       expect([api.status, api.body.code]).to.deep.equal([423, 'api.account_locked']);
+    });
+
+    it("answers for a pupil outside the caller's schools as for an unknown username", async function () {
+      const answers = [];
+      for (const [username, password] of [
+        [UNSEEN, PASSWORD],
+        [UNSEEN, 'wrong-password'],
+        ['nobody.at.all', PASSWORD],
+      ]) {
+        const answer = await call('schoolTool', '/credentials/verify', {
+          method: 'POST',
+          body: JSON.stringify({ username, password }),
+        });
+        answers.push({ status: answer.status, body: answer.body });
+      }
+      expect(answers[0]).to.deep.equal(answers[2]);
+      expect(answers[1]).to.deep.equal(answers[2]);
+      expect(answers[2]).to.deep.include({ status: 401 });
+    });
+
+    it("never counts a caller's guesses against a pupil it cannot see", async function () {
+      const statuses = [];
+      for (let i = 0; i < 12; i += 1) {
+        const answer = await call('schoolTool', '/credentials/verify', {
+          method: 'POST',
+          body: JSON.stringify({ username: UNSEEN, password: `guess-${i}` }),
+        });
+        statuses.push(answer.status);
+      }
+      expect(new Set(statuses)).to.deep.equal(new Set([401]));
+
+      // A caller who may see the pupil finds the account neither locked nor delayed.
+      const seen = await call('acm', '/credentials/verify', {
+        method: 'POST',
+        body: JSON.stringify({ username: UNSEEN, password: PASSWORD }),
+      });
+      expect(seen.status).to.equal(200);
     });
   });
 });
