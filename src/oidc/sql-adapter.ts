@@ -2,6 +2,10 @@
  * oidc-provider storage over the SQL store: one table for every model, the
  * payload kept as opaque JSON, with the three secondary keys the provider
  * looks things up by (grant id, session uid, user code).
+ *
+ * The ids looked up come from requests (a code, a token, a cookie).
+ * PostgreSQL refuses a NUL character in text outright; no stored id holds
+ * one, so such an id is simply not found.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../store/db.js';
@@ -44,10 +48,12 @@ class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    if (id.includes('\0')) return;
     await this.db(TABLE).where({ model: this.model, id }).update({ consumed_at: Date.now() });
   }
 
   async destroy(id: string): Promise<void> {
+    if (id.includes('\0')) return;
     await this.db(TABLE).where({ model: this.model, id }).delete();
   }
 
@@ -56,6 +62,7 @@ class SqlAdapter implements Adapter {
   }
 
   private async findWhere(where: Record<string, string>) {
+    if (Object.values(where).some((value) => value.includes('\0'))) return undefined;
     const row = await this.db(TABLE)
       .select('payload', 'expires_at', 'consumed_at')
       .where({ model: this.model, ...where })

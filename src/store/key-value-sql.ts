@@ -3,6 +3,10 @@
  * Each operation is one statement, so concurrent nodes cannot interleave.
  * Expired rows read as absent and are reused in place; the cleanup job
  * removes the rest.
+ *
+ * Keys may carry request input, and PostgreSQL refuses a NUL character in
+ * text: keys are stored with NUL and the escape character itself escaped,
+ * which keeps distinct keys distinct, as they are on Redis.
  */
 import { rowsOf, type Db } from './db.js';
 import type { KeyValueStore } from './key-value.js';
@@ -10,7 +14,7 @@ import type { KeyValueStore } from './key-value.js';
 const TABLE = 'key_values';
 
 export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): KeyValueStore {
-  return {
+  const store: KeyValueStore = {
     async get(key) {
       const row = await db(TABLE)
         .select('value', 'count')
@@ -83,6 +87,24 @@ export function createSqlKeyValueStore(db: Db, now: () => number = Date.now): Ke
       await db(TABLE).where('key', key).delete();
     },
   };
+  return withStoredKeys(store);
+}
+
+/** The store with every key escaped on the way in. */
+function withStoredKeys(store: KeyValueStore): KeyValueStore {
+  return {
+    get: (key) => store.get(storedKey(key)),
+    getMany: (keys) => store.getMany(keys.map(storedKey)),
+    set: (key, value, ttl) => store.set(storedKey(key), value, ttl),
+    setIfAbsent: (key, value, ttl) => store.setIfAbsent(storedKey(key), value, ttl),
+    increment: (key, window) => store.increment(storedKey(key), window),
+    take: (key) => store.take(storedKey(key)),
+    delete: (key) => store.delete(storedKey(key)),
+  };
+}
+
+function storedKey(key: string): string {
+  return key.replace(/[%\0]/g, (char) => (char === '%' ? '%25' : '%00'));
 }
 
 /** Deletes expired entries. */

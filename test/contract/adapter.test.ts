@@ -45,6 +45,15 @@ for (const backend of contractBackends()) {
       expect(await tokens.find('at-unknown')).to.equal(undefined);
     });
 
+    it('finds nothing for an id with a NUL character, as a forged token may carry', async function () {
+      await tokens.upsert('at-nul', { jti: 'at-nul', kind: 'AccessToken' }, 60);
+      expect(await tokens.find('at-nul\0')).to.equal(undefined);
+      expect(await sessions.findByUid('uid\0')).to.equal(undefined);
+      await tokens.consume('at-nul\0');
+      await tokens.destroy('at-nul\0');
+      expect(await tokens.find('at-nul')).to.deep.equal({ jti: 'at-nul', kind: 'AccessToken' });
+    });
+
     it('replaces a payload on a second upsert of the same id', async function () {
       await tokens.upsert('at-2', { jti: 'at-2', scope: 'openid' }, 60);
       await tokens.upsert('at-2', { jti: 'at-2', scope: 'openid profile' }, 60);

@@ -35,6 +35,18 @@ for (const backend of contractBackends()) {
       expect(await kv.get('a')).to.equal(undefined);
     });
 
+    it('takes any characters in a key, NUL and % included, and keeps such keys apart', async function () {
+      const keys = ['odd:a\0b', 'odd:a%00b', 'odd:a%b', 'odd:ab'];
+      for (const [i, key] of keys.entries()) await kv.set(key, `v${i}`, 60);
+      expect(await kv.getMany(keys)).to.deep.equal(['v0', 'v1', 'v2', 'v3']);
+
+      expect(await kv.increment('odd:n\0', 60)).to.equal(1);
+      expect(await kv.setIfAbsent('odd:once\0', '1', 60)).to.equal(true);
+      expect(await kv.take('odd:a\0b')).to.equal('v0');
+      await kv.delete('odd:a%00b');
+      expect(await kv.getMany(keys)).to.deep.equal([undefined, undefined, 'v2', 'v3']);
+    });
+
     it('gets several keys at once, in the order asked, counters as numbers', async function () {
       await kv.set('many:a', 'one', 60);
       await kv.increment('many:n', 60);
