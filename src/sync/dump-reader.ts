@@ -12,7 +12,8 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LeerIdError } from '../errors/index.js';
 import { parseCsv } from './csv.js';
-import { DUMP_COLUMNS } from './columns.js';
+import { DUMP_COLUMNS, type DumpColumn } from './columns.js';
+import { recordsMayHoldControlCharacter } from './control-chars.js';
 import { DumpScanner } from './dump-scanner.js';
 import { resolveHeader, type ColumnMapping } from './mapping.js';
 import { Utf8Check } from './utf8-check.js';
@@ -24,6 +25,21 @@ export interface DumpRecord {
   values: string[];
   /** False when the row has more or fewer fields than the header. */
   columnsOk: boolean;
+  /** Then, how many (for the fault's message). */
+  fieldCount?: FieldCount;
+  /**
+   * True when the record's text was seen to hold no control character, so
+   * validateRow need not look at each value; otherwise it does.
+   */
+  controlFree?: boolean;
+}
+
+/** A row's fields against the header's, for the row.columns fault. */
+export interface FieldCount {
+  found: number;
+  expected: number;
+  /** A short row: the first of our columns left without a value. */
+  firstMissing?: DumpColumn;
 }
 
 export interface DumpStats {
@@ -160,10 +176,16 @@ function shapeOf(fields: string[], raw: Buffer, mapping: ColumnMapping): DumpSha
  * CSV parser.
  */
 export function toRecords(shape: DumpShape, bytes: Buffer, lines: ArrayLike<number>): DumpRecord[] {
-  const rows =
-    bytes.indexOf(QUOTE) < 0
-      ? splitPlain(bytes, shape.delimiter)
-      : parseCsv(bytes, shape.delimiter, lines[0] ?? 1);
+  let rows: string[][];
+  // A quoted value may hold a line break, so only unquoted text is screened whole.
+  let controlFree = false;
+  if (bytes.indexOf(QUOTE) < 0) {
+    const text = bytes.toString('utf8');
+    controlFree = !recordsMayHoldControlCharacter(text);
+    rows = splitPlain(text, shape.delimiter);
+  } else {
+    rows = parseCsv(bytes, shape.delimiter, lines[0] ?? 1);
+  }
   if (rows.length !== lines.length) {
     // The scanner and the parser disagree on where records end: never guess.
     throw new LeerIdError(
@@ -177,16 +199,31 @@ export function toRecords(shape: DumpShape, bytes: Buffer, lines: ArrayLike<numb
     const raw = rows[i] as string[];
     const columnsOk = raw.length === shape.width;
     const values = shape.inOrder && columnsOk ? raw : pick(raw, shape.positions);
-    records[i] = { line: lines[i] as number, values, columnsOk };
+    const fieldCount = columnsOk ? undefined : countFields(raw.length, shape);
+    records[i] = { line: lines[i] as number, values, columnsOk, fieldCount, controlFree };
   }
   return records;
+}
+
+function countFields(found: number, shape: DumpShape): FieldCount {
+  // Our column at the smallest position the short row does not reach.
+  let first = -1;
+  for (let i = 0; i < shape.positions.length; i++) {
+    const at = shape.positions[i] as number;
+    if (at >= found && (first < 0 || at < (shape.positions[first] as number))) first = i;
+  }
+  return {
+    found,
+    expected: shape.width,
+    firstMissing: first < 0 ? undefined : DUMP_COLUMNS[first],
+  };
 }
 
 const QUOTE = 0x22;
 
 /** Records without quotes, each ended by LF or CRLF. */
-function splitPlain(bytes: Buffer, delimiter: string): string[][] {
-  const lines = bytes.toString('utf8').split('\n');
+function splitPlain(text: string, delimiter: string): string[][] {
+  const lines = text.split('\n');
   lines.pop(); // after the last line feed
   const rows = new Array<string[]>(lines.length);
   for (let i = 0; i < lines.length; i++) {

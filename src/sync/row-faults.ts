@@ -7,6 +7,8 @@ import { LeerIdError } from '../errors/index.js';
 
 export const ROW_FAULT_CODES = {
   'row.columns': 'the row has a different number of fields than the header',
+  'row.control_character':
+    'a value holds a control character (C0 with tab and line breaks, DEL, C1)',
   'row.required': 'a required value is empty',
   'row.too_long': 'a value is longer than its column allows',
   'row.discimus_id': 'the Discimus account id has characters outside A-Z, a-z, 0-9, _ and -',
@@ -29,6 +31,9 @@ export interface RowFault {
   column?: string;
   /** For duplicates and conflicts: the other line involved. */
   otherLine?: number;
+  /** For row.columns: the fields of the row and of the header. */
+  found?: number;
+  expected?: number;
 }
 
 /** How many faulty rows an error message and a report list in full. */
@@ -54,9 +59,16 @@ export class DumpRowsError extends LeerIdError {
 }
 
 export function describeFault(fault: RowFault): string {
-  const column = fault.column ? ` (${fault.column})` : '';
+  const detail = fault.found === undefined ? fault.column : fieldsDetail(fault);
+  const column = detail ? ` (${detail})` : '';
   const other = fault.otherLine ? ` (see line ${fault.otherLine})` : '';
   return `line ${fault.line}: ${fault.code}${column}${other}`;
+}
+
+/** Which value is missing cannot be known, only where the row runs out. */
+function fieldsDetail(fault: RowFault): string {
+  const counts = `${fault.found} fields where the header has ${fault.expected}`;
+  return fault.column ? `${counts}; none from ${fault.column} on` : counts;
 }
 
 /** Keeps the first `limit` faults in line order and counts all of them. */

@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import { isIsoDate } from '../util/calendar.js';
 import { DUMP_COLUMNS, GENDERS, KINDS_OF_EDUCATION, type DumpColumn } from './columns.js';
+import { holdsControlCharacter } from './control-chars.js';
 import type { DumpRecord } from './dump-reader.js';
 import { isValidInsz, normaliseInsz } from './insz.js';
 import type { FaultList } from './row-faults.js';
@@ -43,7 +44,7 @@ export interface StagedRow {
  * Raise when a rule below changes: a pupil whose bytes passed the old rules
  * must then be checked again (the dump shape's fingerprint includes this).
  */
-export const ROW_RULES_VERSION = 1;
+export const ROW_RULES_VERSION = 2;
 
 const COL = Object.fromEntries(DUMP_COLUMNS.map((c, i) => [c, i])) as Record<DumpColumn, number>;
 
@@ -100,7 +101,12 @@ export function validateRow(
   const before = faults.total;
 
   for (let i = 0; i < v.length; i++) v[i] = trim(v[i] as string);
-  if (!record.columnsOk) faults.add({ line, code: 'row.columns' });
+  if (!record.columnsOk) {
+    const count = record.fieldCount;
+    const { found, expected } = count ?? {};
+    faults.add({ line, code: 'row.columns', column: count?.firstMissing, found, expected });
+  }
+  if (!record.controlFree) checkControlCharacters(v, line, faults);
 
   for (let i = 0; i < REQUIRED.length; i++) {
     if (v[REQUIRED_AT[i] as number] === '') {
@@ -116,6 +122,15 @@ export function validateRow(
   checkFormats(v, line, rules.today, faults);
 
   return faults.total > before ? null : stage(line, v, rules.usernameScheme);
+}
+
+/** After trimming: white space around a value never reaches the store anyway. */
+function checkControlCharacters(v: string[], line: number, faults: FaultList): void {
+  for (let i = 0; i < v.length; i++) {
+    if (holdsControlCharacter(v[i] as string)) {
+      faults.add({ line, code: 'row.control_character', column: DUMP_COLUMNS[i] });
+    }
+  }
 }
 
 function checkFormats(v: string[], line: number, today: string, faults: FaultList): void {

@@ -189,8 +189,8 @@ describe('sync: first import straight into the final tables', function () {
       // In Discimus id order as bytes (D10 before D9), as the direct path needs.
       'D07,,Janssens,Lotte,V,2012-01-04,100004,,200004,4,lager,5A,2025-06-01,2025-09-01,2026-06-30',
       'D08,,Janssens,Lotte,V,2012-01-03,100004,"School \u{1F600}",200005,3,lager,5A,2026-06-01,2026-09-01,',
-      'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
-      'D10,,"Back\\slash","Tab\tbed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
+      'D10,,"Back\\slash","Tab bed",M,2012-01-02,100001,Atheneum,200001,2,lager,5A,2026-06-01,2026-09-01,',
+      'D10,,"Back\\slash","Tab bed",M,2012-01-02,100004,"School \uFF21",200004,2,lager,"5\\B",2026-06-01,2026-09-01,',
       'D11,,Peeters,Jan,M,2012-01-05,100005,,200006,5,lager,5A,2026-06-01,2026-09-01,',
       'D12,,Peeters,Jan,M,2012-01-05,100006,Nieuw,200007,5,lager,5A,2026-06-01,2026-09-01,',
       'D9,,Janssens,Lotte,V,2012-01-01,100001,,200001,1,lager,5A,2026-06-01,2026-09-01,',
@@ -220,7 +220,7 @@ describe('sync: first import straight into the final tables', function () {
     expect(
       actual.pupils.find((p) => (p as { discimus_id?: string }).discimus_id === 'D10'),
     ).to.include({
-      given_name: 'Tab\tbed',
+      given_name: 'Tab bed',
       family_name: 'Back\\slash',
     });
     expect(counts).to.include({ institutionsNew: 1, locationsNew: 4 });

@@ -282,15 +282,27 @@ describe('sync: faulty dumps change nothing', () => {
     });
   }
 
-  it('reports a short row with its line number, and applies none of the good rows', async () => {
+  it('reports a short row with its line number and field count, and applies none of the good rows', async () => {
     const fresh = await freshDb();
     try {
       const error = await failureOf(runSync(fresh, dump('invalid/short-row.csv'), syncOptions()));
-      expect((error as DumpRowsError).faults[0]).to.deep.include({ line: 7, code: 'row.columns' });
+      expect((error as DumpRowsError).faults[0]).to.deep.include({
+        line: 7,
+        code: 'row.columns',
+        column: 'enrolment_date',
+        found: 12,
+        expected: 15,
+      });
+      expect(error.message).to.contain(
+        'line 7: row.columns (12 fields where the header has 15; none from enrolment_date on)',
+      );
       const three = await failureOf(
         runSync(fresh, dump('invalid/three-fields.csv'), syncOptions()),
       );
       expect((three as DumpRowsError).faults[0]).to.deep.include({ line: 2, code: 'row.columns' });
+      expect(three.message).to.contain(
+        'line 2: row.columns (3 fields where the header has 15; none from given_name on)',
+      );
       expect(await fresh('pupils').count('* as n')).to.deep.equal([{ n: 0 }]);
     } finally {
       await fresh.destroy();

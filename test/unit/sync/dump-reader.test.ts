@@ -59,9 +59,8 @@ describe('dump reader', () => {
       'Janssens',
       'Lotte',
     ]);
-    // A quoted line break keeps the next row's line number right.
-    expect(records[0]?.values[7]).to.equal('Atheneum\nLeerstad');
-    expect(records.map((r) => r.line)).to.deep.equal([2, 4]);
+    expect(records[0]?.values[7]).to.equal('Atheneum Leerstad');
+    expect(records.map((r) => r.line)).to.deep.equal([2, 3]);
     expect(records[1]?.values[2]).to.equal('Claes; jr');
   });
 
@@ -111,6 +110,48 @@ describe('dump reader', () => {
     ]).slice(0, -1);
     expect(split).to.deep.equal(parsed);
     expect(parseCsv(bytes, ',', 2)).to.have.length(200);
+  });
+
+  describe('records as toRecords hands them to the row check', () => {
+    const shape: DumpShape = {
+      delimiter: ',',
+      positions: [0, 1, 2],
+      width: 3,
+      inOrder: true,
+      fingerprint: 'x',
+    };
+    const read = (text: string) =>
+      toRecords(shape, Buffer.from(text), [2, 3]).map((r) => r.controlFree);
+
+    it('vouches for unquoted records without control characters, CR LF endings included', () => {
+      expect(read('a,b,c\r\nd,é,f\n')).to.deep.equal([true, true]);
+    });
+
+    for (const [what, value] of [
+      ['NUL', '\u0000'],
+      ['ESC', '\u001b'],
+      ['a tab', '\t'],
+      ['a lone CR', '\r'],
+      ['DEL', '\u007f'],
+      ['a C1 control', '\u0085'],
+    ]) {
+      it(`leaves records holding ${what} to the check of each value`, () => {
+        expect(read(`a,b${value}b,c\nd,e,f\n`)).to.deep.equal([false, false]);
+      });
+    }
+
+    it('leaves quoted records, which may hold a line break, to the check of each value', () => {
+      expect(read('a,"b",c\nd,e,f\n')).to.deep.equal([false, false]);
+    });
+
+    it('counts the fields of a short or long row, naming the first column left empty', () => {
+      const mapped: DumpShape = { ...shape, positions: [2, 0, 1], inOrder: false };
+      const records = toRecords(mapped, Buffer.from('a\na,b,c,d\n'), [2, 3]);
+      expect(records.map((r) => [r.columnsOk, r.fieldCount])).to.deep.equal([
+        [false, { found: 1, expected: 3, firstMissing: 'family_name' }],
+        [false, { found: 4, expected: 3, firstMissing: undefined }],
+      ]);
+    });
   });
 
   it('names the line and the byte of text that is not UTF-8, and the file', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DUMP_COLUMNS } from '../../../src/sync/columns.js';
-import { FaultList } from '../../../src/sync/row-faults.js';
+import type { FieldCount } from '../../../src/sync/dump-reader.js';
+import { describeFault, FaultList } from '../../../src/sync/row-faults.js';
 import { validateRow } from '../../../src/sync/validate-row.js';
 
 const GOOD: Record<string, string> = {
@@ -103,6 +104,46 @@ describe('validateRow', () => {
 
   it('rejects a row with the wrong number of fields', () => {
     expect(check({}, false).faults).to.deep.equal(['7:row.columns:']);
+  });
+
+  it('says how many fields a short or long row has, and where a short one runs out', () => {
+    const fault = (fieldCount: FieldCount) => {
+      const faults = new FaultList();
+      const values = DUMP_COLUMNS.map((c) => GOOD[c] as string);
+      const rules = { today: '2026-12-03', usernameScheme: 'given.family' as const };
+      validateRow({ line: 7, values, columnsOk: false, fieldCount }, rules, faults);
+      return describeFault(faults.sorted()[0]!);
+    };
+    expect(fault({ found: 13, expected: 15, firstMissing: 'start_date' })).to.equal(
+      'line 7: row.columns (13 fields where the header has 15; none from start_date on)',
+    );
+    expect(fault({ found: 16, expected: 15 })).to.equal(
+      'line 7: row.columns (16 fields where the header has 15)',
+    );
+  });
+
+  const controls: [string, Record<string, string>, string][] = [
+    ['a NUL byte in a name', { family_name: 'Nul\u0000Byte' }, 'family_name'],
+    ['an ANSI escape sequence', { given_name: 'Esc\u001b[31mRed' }, 'given_name'],
+    ['a line feed inside a quoted name', { family_name: 'Van\nDamme' }, 'family_name'],
+    ['a carriage return inside a value', { stamnummer: '50\r01' }, 'stamnummer'],
+    ['a tab inside a name', { given_name: 'Lot\tte' }, 'given_name'],
+    ['DEL', { institution_name: 'Atheneum\u007f' }, 'institution_name'],
+    ['a C1 control (CSI)', { administrative_group: '3\u009bA' }, 'administrative_group'],
+    ['a C1 control (NEL) in the INSZ', { insz: '11071116211\u0085' }, 'insz'],
+  ];
+  for (const [what, changes, column] of controls) {
+    it(`rejects ${what}, naming the column`, () => {
+      const { staged, faults } = check(changes);
+      expect(staged).to.equal(null);
+      expect(faults).to.include(`7:row.control_character:${column}`);
+    });
+  }
+
+  it('accepts tabs and line breaks around a value: trimmed, they never reach the store', () => {
+    const { staged, faults } = check({ given_name: '\tLotte\r\n', family_name: '\nJanssens' });
+    expect(faults).to.deep.equal([]);
+    expect([staged?.givenName, staged?.familyName]).to.deep.equal(['Lotte', 'Janssens']);
   });
 });
 
