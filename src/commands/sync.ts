@@ -1,7 +1,8 @@
 /**
  * `leerid sync <dump.csv|dump.csv.gz> | --from DIR [--dry-run] [--force]`:
  * one nightly Discimus sync. Exit 0 when applied (or dry run), 1 when the
- * dump was refused or the run failed; the reason is printed and logged.
+ * dump was refused or the run failed; the reason is printed and logged with
+ * a stable code, sync.failed for anything unexpected.
  */
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
@@ -9,12 +10,13 @@ import { createPrivacyLogWriter, privacyLogKeyFor } from '../audit/index.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
-import { createLogger } from '../http/logger.js';
+import { createLogger, type Logger } from '../http/logger.js';
 import { createDb, migrateLatest, type Db } from '../store/db.js';
 import { formatReport, runSync, type SyncReport } from '../sync/index.js';
 import { pickNewestDump } from '../sync/pick-dump.js';
 import { createProgress } from '../sync/progress.js';
 import { DumpRowsError } from '../sync/row-faults.js';
+import { UNEXPECTED_FAILURE } from '../sync/sync-runs.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args);
@@ -54,17 +56,32 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } catch (error) {
     progress.done();
-    if (error instanceof LeerIdError) {
-      const faults = error instanceof DumpRowsError ? error.faults.slice(0, 50) : undefined;
-      logger.error(
-        { code: error.code, faults, total: faults && (error as DumpRowsError).total },
-        error.message,
-      );
-    }
+    if (!(error instanceof LeerIdError)) return reportUnexpected(logger, error);
+    const faults = error instanceof DumpRowsError ? error.faults.slice(0, 50) : undefined;
+    logger.error(
+      { code: error.code, faults, total: faults && (error as DumpRowsError).total },
+      error.message,
+    );
     throw error;
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * A failure of the system, not of the dump (the database gone, a bug): the
+ * same one log line with a code and one line on stderr as a refusal, and
+ * exit 1 as documented; the stack goes to the log only. The error is not
+ * logged whole: a database error's context can quote a row of the dump.
+ */
+function reportUnexpected(logger: Logger, error: unknown): number {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const own = (err as { code?: unknown }).code;
+  const cause = typeof own === 'string' ? own : undefined; // SQLSTATE, SQLite or errno code
+  const message = `unexpected ${err.name}${cause ? ` ${cause}` : ''}: ${err.message}`;
+  logger.error({ code: UNEXPECTED_FAILURE, cause, stack: err.stack }, message);
+  console.error(`leerid: ${UNEXPECTED_FAILURE}: ${message}`);
+  return 1;
 }
 
 function parseOptions(args: string[]) {

@@ -83,6 +83,12 @@ function finishedColumns(report: SyncReport) {
   };
 }
 
+/**
+ * The code of a run that failed on anything but a LeerIdError (the database
+ * gone, a bug): in the run log, the log line and the command's message.
+ */
+export const UNEXPECTED_FAILURE = 'sync.failed';
+
 /** Refused: the dump was judged and turned down. Failed: anything else. */
 export async function failRun(db: Db, id: number, error: unknown): Promise<void> {
   const known = error instanceof LeerIdError;
@@ -92,7 +98,7 @@ export async function failRun(db: Db, id: number, error: unknown): Promise<void>
     .update({
       outcome: refused ? 'refused' : 'failed',
       finished_at: Date.now(),
-      error_code: known ? error.code : null,
+      error_code: known ? error.code : UNEXPECTED_FAILURE,
       message: (error as Error).message?.slice(0, 4000) ?? String(error),
     });
 }
