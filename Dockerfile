@@ -48,6 +48,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/config ./config
 COPY views ./views
+COPY assets ./assets
 # The only writable places: data/ (the embedded SQLite default) and keys/
 # (generated on first start when not mounted; mount it read-only in production).
 RUN mkdir -p data keys \

@@ -22,6 +22,7 @@ import { createLinkSigner } from './link-tokens.js';
 import { createLoginService } from './login.js';
 import { createSelfService } from './self-service.js';
 import { createThrottle, RULES, type RuleName, type ThrottleRule } from './throttle.js';
+import { commonPasswords, dutchWords } from './word-lists.js';
 
 export interface AccountModuleOptions {
   config: Config;
@@ -37,6 +38,9 @@ export interface AccountModuleOptions {
 
 export function createAccountModule(options: AccountModuleOptions) {
   const { config, db, clock, kv, keys, mailer, logger } = options;
+  // Read now: an install without the bundled lists fails at start.
+  dutchWords();
+  commonPasswords();
   const pupils = createPupilStore(db);
   const today = () => todayIn(config.timezone, clock());
 

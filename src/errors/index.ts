@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   'account.wrong_credentials': 'the username and password do not match',
   'account.locked': 'too many failed attempts; try again later',
   'account.class_code_invalid': 'the class code is unknown, revoked or expired',
+  'account.asset_missing': 'a bundled list (assets/accounts) is missing or empty: a broken install',
   'mail.failed': 'the e-mail could not be sent',
   'admin.not_signed_in': 'the admin console needs an administrator session',
   'admin.not_admin': 'the person who signed in administers no school',
