@@ -47,17 +47,17 @@ export function requestLog(logger: Logger): Middleware {
 
 /**
  * The route pattern rather than the path when a router matched: paths such
- * as /account/nieuw-wachtwoord/<token> carry single-use secrets. A path no
- * router matched is logged with its long or number-bearing segments masked,
- * as they may be tokens or national numbers.
+ * as /account/nieuw-wachtwoord/<token> carry single-use secrets. Of a path
+ * no router matched only the first segment is kept, and only when it is a
+ * plain word: the rest may be a token, a national number in any notation,
+ * or a name.
  */
 function loggedPath(ctx: Context): string {
   const matched = (ctx as { _matchedRoute?: string })._matchedRoute;
   if (matched) return matched;
-  return ctx.path
-    .split('/')
-    .map((segment) => (segment.length > 24 || /\d{6}/.test(segment) ? '…' : segment))
-    .join('/');
+  const [, first = '', ...rest] = ctx.path.split('/');
+  const plain = /^[a-z-]{1,24}$/.test(first) ? first : '…';
+  return ['', plain, ...rest.map((segment) => (segment ? '…' : ''))].join('/');
 }
 
 /** A caller's request id is kept only when it is short and plain. */

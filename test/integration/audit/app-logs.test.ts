@@ -52,6 +52,9 @@ function capture() {
   return { lines, logger: createLogger('trace', stream) };
 }
 
+/** PUPILS.twoSchools.insz as it is printed on documents. */
+const PRINTED_INSZ = '12.05.04-001.01';
+
 describe('application logs', function () {
   let db: Db;
 
@@ -118,12 +121,22 @@ describe('application logs', function () {
       };
       await fetch(`${server.issuer}/api/v1/pupils/${PUPILS.twoSchools.insz}`, { headers });
       await fetch(`${server.issuer}/nergens/${PUPILS.twoSchools.insz}/meer`);
+      // The same number in its printed form, and a name: neither is logged.
+      await fetch(`${server.issuer}/api/v1/pupils/by-insz/${PRINTED_INSZ}`);
+      await fetch(`${server.issuer}/Sam.Vandenbroeck/profiel`);
     } finally {
       await server.close();
     }
     expect(lines.some((line) => line.includes('"/api/v1/pupils/{id}"'))).to.equal(true);
-    expect(lines.some((line) => line.includes('"/nergens/…/meer"'))).to.equal(true);
-    expectNoLeaks(lines, [PUPILS.twoSchools.insz, 'evil']);
+    expect(lines.some((line) => line.includes('"/nergens/…/…"'))).to.equal(true);
+    expect(lines.some((line) => line.includes('"/…/…"'))).to.equal(true);
+    expectNoLeaks(lines, [
+      PUPILS.twoSchools.insz,
+      PRINTED_INSZ,
+      'evil',
+      'Vandenbroeck',
+      'by-insz',
+    ]);
   });
 
   it('hold no link, password or name after a handover and a password reset', async function () {
