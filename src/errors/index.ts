@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   'dump.mapping': 'the column mapping file is invalid',
   'sync.locked': 'another sync run holds the lock',
   'sync.implausible': 'the dump would end or drop an implausible share of data',
+  'sync.failed': 'the sync stopped on an unexpected error (a bug or an outage)',
   'sync.no_dump': 'no complete dump in the directory given with --from',
   'sync.usage': 'the sync command was called with wrong arguments',
   'login.no_current_enrolment': 'the pupil has no current enrolment',

@@ -4,7 +4,7 @@
  * 'running' when the next run gets the lock belongs to a killed process.
  */
 import { hostname } from 'node:os';
-import { LeerIdError } from '../errors/index.js';
+import { LeerIdError, type ErrorCode } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { SyncReport } from './report.js';
 import type { SyncSession } from './session.js';
@@ -87,7 +87,7 @@ function finishedColumns(report: SyncReport) {
  * The code of a run that failed on anything but a LeerIdError (the database
  * gone, a bug): in the run log, the log line and the command's message.
  */
-export const UNEXPECTED_FAILURE = 'sync.failed';
+export const UNEXPECTED_FAILURE: ErrorCode = 'sync.failed';
 
 /** Refused: the dump was judged and turned down. Failed: anything else. */
 export async function failRun(db: Db, id: number, error: unknown): Promise<void> {
