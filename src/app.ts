@@ -27,7 +27,7 @@ import { loadKeys, type KeyMaterial } from './oidc/keys.js';
 import { checkClientMetadata, clientMetadataOf, createProvider } from './oidc/provider.js';
 import { createServices, type Services } from './services.js';
 import { createUpstreamRouter } from './upstream/router.js';
-import type { Db } from './store/db.js';
+import { createServingDb, type Db } from './store/db.js';
 import { closeRedis, connectRedis, createRedis, type Redis } from './store/redis.js';
 import type { Clock } from './util/clock.js';
 import { createAccountModule, type AccountModule } from './accounts/index.js';
@@ -81,7 +81,9 @@ export interface App {
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  const { config, db } = options;
+  const { config } = options;
+  // Requests wait on PostgreSQL about dependencyTimeoutMs at most; migrations and sync do not.
+  const db = createServingDb(options.db, config.dependencyTimeoutMs);
   const logger = options.logger ?? createLogger(config.logLevel);
   const redis = await openRedis(config, logger);
   const services = createServices(config, db, {
@@ -196,6 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await accounts.self.drain();
       await services.privacyLog.close();
       if (redis) await closeRedis(redis);
+      if (db !== options.db) await db.destroy();
     },
   };
 }

@@ -3,7 +3,8 @@
  * request is answered at once, before it can wait on a dead connection.
  * Outage found by the request itself (oidc-provider reports it as a
  * server_error, our routes throw it): the answer becomes the same 503 and
- * readiness probes again. Health and metrics stay reachable throughout.
+ * readiness probes again. Health and metrics stay reachable throughout, and
+ * so do discovery and the JWKS, which need neither PostgreSQL nor Redis.
  */
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
@@ -12,7 +13,13 @@ import { dependencyOf, type Dependency } from './dependency-errors.js';
 import type { Readiness } from './readiness.js';
 import { renderPage } from './views.js';
 
-const ALWAYS_SERVED = new Set(['/healthz', '/readyz', '/metrics']);
+const ALWAYS_SERVED = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/.well-known/openid-configuration',
+  '/jwks',
+]);
 const RETRY_AFTER_SECONDS = '5';
 
 export function availability(readiness: Readiness, logger: Logger): Middleware {

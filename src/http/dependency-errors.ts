@@ -26,7 +26,7 @@ const REDIS_MESSAGES = [
 const DATABASE_MESSAGES = [
   'Timeout acquiring a connection',
   'Connection terminated',
-  'Client has encountered a connection error',
+  'is not queryable',
   'connection is closed',
   'the database system is shutting down',
   'the database system is starting up',
@@ -44,6 +44,8 @@ export function dependencyOf(error: unknown): Dependency | undefined {
 
 function classify(error: { name?: string; message?: string; code?: string }) {
   const message = String(error.message ?? '');
+  // Ours: a statement that got no answer in time (src/store/db.ts).
+  if (error.code === 'store.unavailable') return 'database';
   if (error.name === 'MaxRetriesPerRequestError') return 'redis';
   if (REDIS_MESSAGES.some((text) => message.includes(text))) return 'redis';
   if (error.name === 'KnexTimeoutError') return 'database';

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from '../../migrations/index.js';
+import { LeerIdError } from '../errors/index.js';
 
 export type Db = Knex;
 export type Dialect = 'pg' | 'sqlite';
@@ -58,6 +59,95 @@ export function createDb(databaseUrl: string, options: { pool?: number } = {}): 
       },
     },
   });
+}
+
+/**
+ * The pool a serving node's requests use: the same database as `db`, with
+ * every wait bounded by `timeoutMs` (dependencyTimeoutMs). Getting a
+ * connection and each statement may take that long, so a request meeting a
+ * silent database fails within about twice it with store.unavailable, a 503.
+ * `createApp` opens it after the migrations; `leerid sync`, the migrations and
+ * the other commands keep their own pool without these bounds, as they run
+ * long statements. SQLite is local and has nothing to wait for: `db` itself.
+ */
+export function createServingDb(db: Db, timeoutMs: number): Db {
+  if (dialectOf(db) !== 'pg') return db;
+  const base = db.client.config as Knex.Config;
+
+  // A statement left unanswered says the path to the database may be dead:
+  // every connection made before it is replaced when next taken from the
+  // pool (never while in use), instead of failing one request after another.
+  let generation = 0;
+  const generationOf = new WeakMap<pg.Client, number>();
+
+  return knex({
+    ...base,
+    connection: {
+      ...(base.connection as Knex.PgConnectionConfig),
+      // Lets the kernel find an idle connection whose peer is gone.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    },
+    acquireConnectionTimeout: timeoutMs,
+    // Driver warnings go where those of `db` go (serve makes them log lines).
+    log: {
+      warn: (message: unknown) => (db.client as Knex.Client).logger.warn?.(message),
+      error: (message: unknown) => (db.client as Knex.Client).logger.error?.(message),
+    },
+    pool: {
+      ...base.pool,
+      afterCreate(connection: pg.Client, done: (error: null, connection: pg.Client) => void) {
+        generationOf.set(connection, generation);
+        boundStatements(connection, timeoutMs, () => (generation += 1));
+        done(null, connection);
+      },
+      validate: (connection: pg.Client) => generationOf.get(connection) === generation,
+    },
+  });
+}
+
+const KEEPALIVE_DELAY_MS = 10_000;
+
+type Query = (...args: unknown[]) => unknown;
+type QueryCallback = (error: Error | null, result?: unknown) => void;
+
+/**
+ * A statement without an answer within `timeoutMs` fails with
+ * store.unavailable and its connection is ended. pg's own query_timeout
+ * would fail the statement but keep the connection waiting for the answer,
+ * and whoever took it next from the pool would wait behind it.
+ */
+function boundStatements(connection: pg.Client, timeoutMs: number, onSilence: () => void) {
+  const query = connection.query.bind(connection) as Query;
+
+  const bounded: Query = (...args) => {
+    const callback = args.at(-1);
+    // knex always passes a callback; nothing else runs on a serving connection.
+    if (typeof callback !== 'function') return query(...args);
+
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      onSilence();
+      // With a statement under way, end() destroys the socket at once.
+      connection.end().catch(() => undefined);
+      (callback as QueryCallback)(
+        new LeerIdError('store.unavailable', 'The database did not answer in time.', {
+          status: 503,
+          detail: `no answer to a statement within ${timeoutMs} ms (dependencyTimeoutMs)`,
+        }),
+      );
+    }, timeoutMs);
+
+    const settle: QueryCallback = (error, result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      (callback as QueryCallback)(error, result);
+    };
+    return query(...args.slice(0, -1), settle);
+  };
+  connection.query = bounded as typeof connection.query;
 }
 
 /**

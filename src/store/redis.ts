@@ -1,7 +1,8 @@
 /**
  * The Redis connection. Tuned to fail fast instead of queueing: while Redis
  * is unreachable a command errors at once (the request becomes a 503), and
- * the client keeps reconnecting in the background until Redis is back.
+ * the client keeps reconnecting in the background until Redis is back. A
+ * connection that stays open but goes silent is dropped and replaced too.
  */
 import { Redis } from 'ioredis';
 
@@ -15,6 +16,7 @@ export interface RedisOptions {
 }
 
 const RECONNECT_CAP_MS = 1000;
+const KEEPALIVE_DELAY_MS = 10_000;
 
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
   const commandTimeout = options.commandTimeoutMs ?? 1000;
@@ -26,6 +28,12 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     maxRetriesPerRequest: 0,
     connectTimeout: commandTimeout,
     commandTimeout,
+    // No reply within the command timeout: the socket is destroyed and the
+    // client reconnects. A half-open connection (the peer gone without a
+    // reset) would otherwise fail every command until the kernel gives up on
+    // it, after a quarter of an hour.
+    socketTimeout: commandTimeout,
+    keepAlive: KEEPALIVE_DELAY_MS,
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
     // Commands issued in the same tick (by concurrent requests) go out in one write.
     enableAutoPipelining: true,

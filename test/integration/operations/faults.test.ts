@@ -87,6 +87,13 @@ async function outageScenario(
   expect(fresh.ms).to.be.below(FAST_MS);
   expect((await fetch(`${server.issuer}/healthz`)).status).to.equal(200);
 
+  // Platforms keep finding the provider and its keys: neither needs the store.
+  for (const path of ['/.well-known/openid-configuration', '/jwks']) {
+    const answer = await timed(() => fetch(`${server.issuer}${path}`));
+    expect(answer.value.status, path).to.equal(200);
+    expect(answer.ms, path).to.be.below(FAST_MS);
+  }
+
   await restore();
   await waitFor(async () => (await readiness(server.issuer)).status === 200, RECOVERY_MS);
 
