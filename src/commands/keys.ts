@@ -1,15 +1,22 @@
 /**
- * `leerid keys list | rotate | retire`: signing and cookie key rotation on
- * the key files (jwksFile / cookieKeysFile, or the keys folder). Nodes read
+ * `leerid keys init | list | rotate | retire`: signing and cookie key rotation
+ * on the key files (jwksFile / cookieKeysFile, or the keys folder). Nodes read
  * keys at start, so a rotation takes effect on each node at its restart.
  *
+ *   init                            make the key files that are missing
+ *                                   (signing, cookie, password copy, links)
  *   rotate [--retire-older-than D]  new RS256 + ES256 key and cookie key in
  *                                   front; older keys stay for verification
  *   retire [--older-than D]         drop keys replaced at least D ago
  *                                   (default 1d; 0 drops every older key)
+ *
+ * Only init makes keys: list, rotate and retire pointed at an empty or wrong
+ * folder stop instead of quietly starting a key set no node uses.
  */
 import { parseArgs } from 'node:util';
+import { initAccountKeys } from '../accounts/keys.js';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
 import {
   addSigningKeys,
@@ -20,19 +27,23 @@ import {
 } from '../oidc/key-rotation.js';
 import {
   generateSigningKeys,
+  initKeys,
   keyFiles,
-  loadKeys,
   newCookieKey,
   parseCookieKeys,
   parseJwks,
-  readKeyFile,
-  writeSecretFile,
+  readKeys,
+  secretJson,
+  type CookieKey,
   type KeyConfig,
+  type KeyFile,
+  type StoredJwk,
 } from '../oidc/keys.js';
+import { readSecretFile, replaceSecretFile } from '../util/secret-files.js';
 
 const DEFAULT_OVERLAP = '1d';
 const USAGE =
-  'usage: leerid keys list | rotate [--retire-older-than 7d] | retire [--older-than 1d]';
+  'usage: leerid keys init | list | rotate [--retire-older-than 7d] | retire [--older-than 1d]';
 
 export async function run(args: string[]): Promise<number> {
   const { positionals, values } = parseCommand(args);
@@ -40,14 +51,17 @@ export async function run(args: string[]): Promise<number> {
   const now = new Date();
 
   switch (positionals[0]) {
+    case 'init':
+      await makeKeys(config);
+      return 0;
     case 'list':
-      await listKeys(config);
+      listKeys(config);
       return 0;
     case 'rotate':
       await rotateKeys(config, now, optionalDuration(values['retire-older-than']));
       return 0;
     case 'retire':
-      await retireKeys(config, now, requiredDuration(values['older-than'] ?? DEFAULT_OVERLAP));
+      retireKeys(config, now, requiredDuration(values['older-than'] ?? DEFAULT_OVERLAP));
       return 0;
     default:
       throw new LeerIdError('keys.usage', USAGE);
@@ -56,9 +70,7 @@ export async function run(args: string[]): Promise<number> {
 
 /** Adds new signing and cookie keys in front; optionally retires old ones too. */
 export async function rotateKeys(config: KeyConfig, now: Date, retireOverlapMs?: number) {
-  const files = await writableFiles(config);
-  const jwks = parseJwks(readKeyFile(files.jwks), files.jwks);
-  const cookies = parseCookieKeys(readKeyFile(files.cookieKeys), files.cookieKeys);
+  const { files, jwks, cookies } = readKeyFiles(config);
 
   const fresh = await generateSigningKeys(now);
   let signing = addSigningKeys(jwks.keys, fresh);
@@ -68,8 +80,7 @@ export async function rotateKeys(config: KeyConfig, now: Date, retireOverlapMs?:
     cookieKeys = retireCookieKeys(cookieKeys, now, retireOverlapMs).keys;
   }
 
-  writeSecretFile(files.jwks, { keys: signing });
-  writeSecretFile(files.cookieKeys, { keys: cookieKeys });
+  writeKeyFiles(files, signing, cookieKeys);
   report(
     'signing with',
     fresh.map((key) => `${key.kid} (${key.alg})`),
@@ -82,15 +93,12 @@ export async function rotateKeys(config: KeyConfig, now: Date, retireOverlapMs?:
 }
 
 /** Drops signing and cookie keys that were replaced at least `overlapMs` ago. */
-export async function retireKeys(config: KeyConfig, now: Date, overlapMs: number) {
-  const files = await writableFiles(config);
-  const jwks = parseJwks(readKeyFile(files.jwks), files.jwks);
-  const cookies = parseCookieKeys(readKeyFile(files.cookieKeys), files.cookieKeys);
+export function retireKeys(config: KeyConfig, now: Date, overlapMs: number) {
+  const { files, jwks, cookies } = readKeyFiles(config);
 
   const signing = retireSigningKeys(jwks.keys, now, overlapMs);
   const cookieKeys = retireCookieKeys(cookies, now, overlapMs);
-  writeSecretFile(files.jwks, { keys: signing.keys });
-  writeSecretFile(files.cookieKeys, { keys: cookieKeys.keys });
+  writeKeyFiles(files, signing.keys, cookieKeys.keys);
   report(
     'retired',
     signing.retired.map((key) => String(key.kid)),
@@ -99,8 +107,14 @@ export async function retireKeys(config: KeyConfig, now: Date, overlapMs: number
   return signing.retired.map((key) => String(key.kid));
 }
 
-async function listKeys(config: KeyConfig) {
-  const { jwks } = await loadKeys(config);
+/** Makes what is missing and says so; never replaces a key that is there. */
+async function makeKeys(config: Config) {
+  const made = [...(await initKeys(config)).map((file) => file.label), ...initAccountKeys(config)];
+  report('made', made.length > 0 ? made : ['nothing, every key file is there']);
+}
+
+function listKeys(config: KeyConfig) {
+  const { jwks } = readKeys(config);
   const current = signingKids(jwks.keys);
   for (const key of jwks.keys) {
     const role = current.has(String(key.kid)) ? 'signs' : 'verifies only';
@@ -108,18 +122,40 @@ async function listKeys(config: KeyConfig) {
   }
 }
 
-async function writableFiles(config: KeyConfig) {
-  const files = keyFiles(config);
-  if (!files.jwks || !files.cookieKeys) {
+/** The two key files with their keys; refuses keys given in the environment. */
+function readKeyFiles(config: KeyConfig) {
+  const { jwks, cookieKeys } = keyFiles(config);
+  if (!jwks || !cookieKeys) {
+    const variable = jwks ? 'LEERID_COOKIE_KEYS' : 'LEERID_JWKS';
     throw new LeerIdError(
       'keys.not_writable',
-      'keys come from LEERID_JWKS / LEERID_COOKIE_KEYS; rotate files (LEERID_JWKS_FILE, ' +
-        'LEERID_COOKIE_KEYS_FILE) and point the nodes at them',
+      `the keys come from ${variable}, which holds the keys themselves and cannot be ` +
+        `rewritten; give them as files (${variable}_FILE) and rotate those`,
     );
   }
-  // Makes the embedded default's files first, so there is something to rotate.
-  await loadKeys(config);
-  return { jwks: files.jwks, cookieKeys: files.cookieKeys };
+  const files = { jwks, cookieKeys };
+  return {
+    files,
+    jwks: parseJwks(readKeyFile(files.jwks), files.jwks.label),
+    cookies: parseCookieKeys(readKeyFile(files.cookieKeys), files.cookieKeys.label),
+  };
+}
+
+function writeKeyFiles(
+  files: { jwks: KeyFile; cookieKeys: KeyFile },
+  signing: StoredJwk[],
+  cookieKeys: CookieKey[],
+) {
+  replaceSecretFile(files.jwks.file, secretJson({ keys: signing }), files.jwks.label);
+  replaceSecretFile(
+    files.cookieKeys.file,
+    secretJson({ keys: cookieKeys }),
+    files.cookieKeys.label,
+  );
+}
+
+function readKeyFile({ file, label }: KeyFile): string {
+  return readSecretFile(file, label, '; `leerid keys init` makes a key set, or fix the path');
 }
 
 function parseCommand(args: string[]) {

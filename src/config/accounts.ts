@@ -3,6 +3,10 @@
  * key files, link lifetimes, retention, and how e-mail leaves the service.
  */
 import { z } from 'zod';
+import { numberSetting } from './checks.js';
+
+const DAY_MINUTES = 24 * 60;
+const TWO_WEEKS_HOURS = 14 * 24;
 
 export const USERNAME_SCHEMES = ['given.family', 'given.f', 'givenfamily'] as const;
 
@@ -20,23 +24,13 @@ export const accountsSchema = z
       .string()
       .optional()
       .describe('HMAC key of e-mailed links and class pages; default <keysDir>/account-links.key'),
-    handoverTtlDays: z.coerce.number().int().min(1).max(60).default(7),
-    resetTtlMinutes: z.coerce
-      .number()
-      .int()
-      .min(5)
-      .max(24 * 60)
-      .default(60),
-    confirmTtlHours: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(14 * 24)
-      .default(48),
-    classCodeTtlDays: z.coerce.number().int().min(1).max(400).default(365),
-    classPageTtlHours: z.coerce.number().int().min(1).max(24).default(10),
-    inactiveYears: z.coerce.number().int().min(1).default(3),
-    retentionYears: z.coerce.number().int().min(1).default(12),
+    handoverTtlDays: numberSetting(z.number().int().min(1).max(60)).default(7),
+    resetTtlMinutes: numberSetting(z.number().int().min(5).max(DAY_MINUTES)).default(60),
+    confirmTtlHours: numberSetting(z.number().int().min(1).max(TWO_WEEKS_HOURS)).default(48),
+    classCodeTtlDays: numberSetting(z.number().int().min(1).max(400)).default(365),
+    classPageTtlHours: numberSetting(z.number().int().min(1).max(24)).default(10),
+    inactiveYears: numberSetting(z.number().int().min(1)).default(3),
+    retentionYears: numberSetting(z.number().int().min(1)).default(12),
   })
   .strict()
   .prefault({});

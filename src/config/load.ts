@@ -46,32 +46,59 @@ export function loadConfig(
   const input: Record<string, unknown> = file ? readConfigFile(file) : {};
   if (file) assertNoSecretsIn(input, file);
 
+  // Which variable set which path, so an error blames the variable, not the file.
+  const origins = new Map<string, string>();
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(input, path, value);
+    if (value === undefined || value === '') continue;
+    setPath(input, path, value);
+    origins.set(path, name);
   }
-  for (const [path, value] of readSecretEnv(env)) setPath(input, path, value);
+  for (const [path, value, name] of readSecretEnv(env)) {
+    setPath(input, path, value);
+    origins.set(path, name);
+  }
+  for (const path of Object.keys(overrides)) origins.delete(path);
 
-  return resolveConfig({ ...input, ...overrides }, file ?? 'environment');
+  return resolveConfig({ ...input, ...overrides }, file ?? 'environment', origins);
 }
 
-export function resolveConfig(input: unknown, source = 'input'): Config {
+/**
+ * Validates and freezes. Each problem names where its value came from: the
+ * environment variable in `origins` (path -> variable), else `source`.
+ */
+export function resolveConfig(
+  input: unknown,
+  source = 'input',
+  origins: ReadonlyMap<string, string> = new Map(),
+): Config {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
-    throw new LeerIdError('config.invalid', `${source}: ${problems}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.') || '(root)';
+      const variable = origins.get(path);
+      return `${variable ?? source}: ${path}: ${issue.message}`;
+    });
+    throw new LeerIdError('config.invalid', problems.join('; '));
   }
   return Object.freeze(parsed.data);
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
+  let content: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    content = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new LeerIdError('config.invalid', `${file}: ${(error as Error).message}`);
   }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    const found = Array.isArray(content) ? 'an array' : JSON.stringify(content);
+    throw new LeerIdError(
+      'config.invalid',
+      `${file} (LEERID_CONFIG): must hold a JSON object of settings, not ${found}`,
+    );
+  }
+  return content as Record<string, unknown>;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: string) {

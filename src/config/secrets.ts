@@ -3,6 +3,11 @@
  * config file, which tends to be committed, copied and mailed around.
  * Each secret setting has an environment variable, and a *_FILE variant
  * names a file that holds it (as container secrets are mounted).
+ *
+ * LEERID_JWKS_FILE and LEERID_COOKIE_KEYS_FILE keep that meaning but are
+ * not read here: they set jwksFile and cookieKeysFile, files that src/oidc/
+ * keys.ts reads and `leerid keys` rotates in place. Read here, their content
+ * became a key "given in the environment" that rotation refused to touch.
  */
 import { readFileSync } from 'node:fs';
 import { LeerIdError } from '../errors/index.js';
@@ -14,15 +19,23 @@ export const SECRET_ENV_KEYS: Record<string, string> = {
   LEERID_METRICS_TOKEN: 'metricsToken',
 };
 
+/** Secrets whose *_FILE is a key file setting (jwksFile, cookieKeysFile), read by the key code. */
+const KEY_FILE_SECRETS = new Set(['LEERID_JWKS', 'LEERID_COOKIE_KEYS']);
+
 /** Settings that may embed a password: from the environment or a *_FILE. */
 const URL_KEYS: Record<string, string> = {
   LEERID_DATABASE_URL: 'databaseUrl',
   LEERID_REDIS_URL: 'redisUrl',
 };
 
-/** The secrets named by environment variables, read from files where asked. */
-export function readSecretEnv(env: NodeJS.ProcessEnv): [path: string, value: string][] {
-  const found: [string, string][] = [];
+/**
+ * The secrets named by environment variables, read from files where asked,
+ * each with the variable it came from.
+ */
+export function readSecretEnv(
+  env: NodeJS.ProcessEnv,
+): [path: string, value: string, variable: string][] {
+  const found: [string, string, string][] = [];
 
   for (const [name, path] of Object.entries({ ...SECRET_ENV_KEYS, ...URL_KEYS })) {
     const direct = env[name];
@@ -30,8 +43,10 @@ export function readSecretEnv(env: NodeJS.ProcessEnv): [path: string, value: str
     if (direct && file) {
       throw new LeerIdError('config.invalid', `set ${name} or ${name}_FILE, not both`);
     }
-    if (direct) found.push([path, direct]);
-    if (file) found.push([path, readSecretFile(name, file)]);
+    if (direct) found.push([path, direct, name]);
+    if (file && !KEY_FILE_SECRETS.has(name)) {
+      found.push([path, readSecretFile(name, file), `${name}_FILE`]);
+    }
   }
   return found;
 }

@@ -4,6 +4,7 @@
  * `oidc` block, upstream login is off and the login page shows no button.
  */
 import { z } from 'zod';
+import { numberSetting } from './checks.js';
 
 const mappingRule = z
   .object({
@@ -28,11 +29,7 @@ const saml = z
     entityId: z.string().min(1).optional().describe('default: <issuer>/upstream/saml/metadata'),
     idpMetadataFile: z.string().min(1).optional(),
     idpMetadataUrl: z.url().optional(),
-    idpMetadataRefreshSeconds: z.coerce
-      .number()
-      .int()
-      .min(60)
-      .default(6 * 3600),
+    idpMetadataRefreshSeconds: numberSetting(z.number().int().min(60)).default(6 * 3600),
     spKeyFile: z.string().min(1).describe('PEM private key that signs AuthnRequests'),
     spCertFile: z.string().min(1).describe('PEM certificate published in the SP metadata'),
     encryptionKeyFile: z.string().min(1).optional().describe('default: spKeyFile'),
@@ -40,9 +37,9 @@ const saml = z
     nameIdFormat: z.string().min(1).optional(),
     authnContext: z.array(z.string().min(1)).optional(),
     signatureAlgorithm: z.enum(['sha256', 'sha512']).default('sha256'),
-    clockSkewSeconds: z.coerce.number().int().min(0).max(300).default(60),
-    requestTtlSeconds: z.coerce.number().int().min(30).max(3600).default(600),
-    maxAssertionAgeSeconds: z.coerce.number().int().min(0).default(0),
+    clockSkewSeconds: numberSetting(z.number().int().min(0).max(300)).default(60),
+    requestTtlSeconds: numberSetting(z.number().int().min(30).max(3600)).default(600),
+    maxAssertionAgeSeconds: numberSetting(z.number().int().min(0)).default(0),
     singleLogout: z.boolean().default(true),
     mapping: mapping.optional(),
     adminRole: adminRole.optional(),
@@ -62,7 +59,7 @@ const oidc = z
     scope: z.string().default('openid profile'),
     /** Only for tests and local peers: openid-client refuses plain http otherwise. */
     allowHttp: z.boolean().default(false),
-    requestTtlSeconds: z.coerce.number().int().min(30).max(3600).default(600),
+    requestTtlSeconds: numberSetting(z.number().int().min(30).max(3600)).default(600),
     singleLogout: z.boolean().default(true),
     mapping: mapping.optional(),
     adminRole: adminRole.optional(),

@@ -43,7 +43,8 @@ export function createMailer(config: Config, logger: Logger): Mailer {
   if (mail.transport === 'console') {
     return {
       async send(message) {
-        // Only in the embedded default: the log is where the developer reads it.
+        // The log is where a developer reads it; the config allows this transport
+        // only with a loopback issuer, since links here are credentials.
         logger.info({ mail: message }, 'e-mail (console transport)');
       },
     };

@@ -5,7 +5,7 @@
  * keys rotate alongside); after retirement the old key is gone.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,15 +57,23 @@ describe('signing and cookie key rotation', function () {
   const issuer = () => `http://127.0.0.1:${port}`;
 
   async function keysCommand(...args: string[]) {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', 'keys', ...args],
-      {
-        cwd: PACKAGE_ROOT,
-        env: { ...process.env, ...env },
-      },
-    );
+    const { stdout } = await keysCommandWith(env, ...args);
     return stdout;
+  }
+
+  /** `leerid keys …` with `extra` on top of the suite's environment; never rejects. */
+  async function keysCommandWith(extra: Record<string, string>, ...args: string[]) {
+    try {
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli.ts', 'keys', ...args],
+        { cwd: PACKAGE_ROOT, env: { ...process.env, ...env, ...extra } },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
   }
 
   async function publishedJwks(): Promise<JSONWebKeySet> {
@@ -112,5 +120,52 @@ describe('signing and cookie key rotation', function () {
     expect(refused).to.be.instanceOf(Error);
     const third = await signIn(rp);
     expect(decodeProtectedHeader(third.tokens.id_token as string).kid).to.equal(newKid);
+  });
+
+  it('rotates the files LEERID_JWKS_FILE and LEERID_COOKIE_KEYS_FILE name', async function () {
+    // These used to be read as the secrets LEERID_JWKS / LEERID_COOKIE_KEYS,
+    // and rotate refused keys "from the environment", naming these very variables.
+    const shared = join(dir, 'shared');
+    const files = {
+      LEERID_JWKS_FILE: join(shared, 'jwks.json'),
+      LEERID_COOKIE_KEYS_FILE: join(shared, 'cookie-keys.json'),
+    };
+    expect((await keysCommandWith(files, 'init')).code).to.equal(0);
+    await node?.stop();
+    node = await startLeerIdNode(port, { ...env, ...files, LEERID_ISSUER: issuer() });
+    const before = (await publishedJwks()).keys.map((key) => key.kid);
+
+    const rotated = await keysCommandWith(files, 'rotate');
+    expect(rotated.stderr).to.equal('');
+    expect(rotated.code).to.equal(0);
+    const newKid = /signing with: (\S+) \(RS256\)/.exec(rotated.stdout)?.[1] as string;
+    const stored = JSON.parse(readFileSync(files.LEERID_JWKS_FILE, 'utf8'));
+    const storedKids = stored.keys.map((key: { kid: string }) => key.kid);
+    expect(storedKids[0]).to.equal(newKid);
+    expect(storedKids.slice(2), 'the old keys stay behind the new pair').to.deep.equal(before);
+    await node.stop();
+    node = await startLeerIdNode(port, { ...env, ...files, LEERID_ISSUER: issuer() });
+    expect((await publishedJwks()).keys.map((key) => key.kid)).to.include(newKid);
+  });
+
+  it('refuses to list or rotate a folder without keys; keys init makes them', async function () {
+    const empty = { LEERID_KEYS_DIR: join(dir, 'empty-keys') };
+    for (const command of ['list', 'rotate']) {
+      const refused = await keysCommandWith(empty, command);
+      expect(refused.code, command).to.equal(1);
+      expect(refused.stderr).to.contain('keys.missing').and.contain(join(dir, 'empty-keys'));
+      expect(existsSync(empty.LEERID_KEYS_DIR), 'nothing made').to.equal(false);
+    }
+
+    const init = await keysCommandWith(empty, 'init');
+    expect(init.code).to.equal(0);
+    expect(readdirSync(empty.LEERID_KEYS_DIR).sort()).to.deep.equal([
+      'account-links.key',
+      'cookie-keys.json',
+      'jwks.json',
+      'password-copy.key',
+    ]);
+    const listed = await keysCommandWith(empty, 'list');
+    expect(listed.stdout.match(/ signs$/gm)).to.have.length(2);
   });
 });

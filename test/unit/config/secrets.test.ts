@@ -63,6 +63,23 @@ describe('configuration secrets', function () {
     expect(loadConfig({ LEERID_REDIS_URL: 'redis://r:6379' }).redisUrl).to.equal('redis://r:6379');
   });
 
+  it('takes LEERID_JWKS_FILE and LEERID_COOKIE_KEYS_FILE as the key files to rotate', function () {
+    // Read as secrets, their content became keys "from the environment" that
+    // `leerid keys rotate` refused to rewrite; a missing file is the key code's to report.
+    const config = loadConfig({
+      LEERID_JWKS_FILE: join(dir, 'absent-jwks.json'),
+      LEERID_COOKIE_KEYS_FILE: join(dir, 'absent-cookie-keys.json'),
+    });
+    expect(config.jwksFile).to.equal(join(dir, 'absent-jwks.json'));
+    expect(config.cookieKeysFile).to.equal(join(dir, 'absent-cookie-keys.json'));
+    expect(config.jwks).to.equal(undefined);
+    expect(config.cookieKeys).to.equal(undefined);
+
+    const both = { LEERID_JWKS: '{"keys":[]}', LEERID_JWKS_FILE: join(dir, 'jwks.json') };
+    expect(codeOf(() => loadConfig(both))).to.equal('config.invalid');
+    expect(() => loadConfig(both)).to.throw('LEERID_JWKS_FILE');
+  });
+
   it('refuses both a variable and its *_FILE, and a *_FILE that cannot be read', function () {
     const both = { LEERID_METRICS_TOKEN: 'x'.repeat(20), LEERID_METRICS_TOKEN_FILE: '/nope' };
     expect(codeOf(() => loadConfig(both))).to.equal('config.invalid');

@@ -1,10 +1,17 @@
 /** Where signing and cookie keys come from, and what is refused. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { LeerIdError } from '../../../src/errors/index.js';
-import { generateSigningKeys, loadKeys } from '../../../src/oidc/keys.js';
+import {
+  generateSigningKeys,
+  initKeys,
+  loadKeys,
+  readKeys,
+  type StoredJwk,
+} from '../../../src/oidc/keys.js';
 
 const COOKIE_KEY = 'a-cookie-key-of-at-least-32-characters';
 
@@ -54,7 +61,7 @@ describe('signing and cookie keys', function () {
     expect(loaded.cookieKeys).to.deep.equal([COOKIE_KEY]);
 
     const missing = () => loadKeys({ keysDir: dir, jwksFile: join(dir, 'absent.json') });
-    expect(await codeOf(missing)).to.equal('keys.invalid');
+    expect(await codeOf(missing)).to.equal('keys.missing');
   });
 
   it('refuses public keys, other algorithms, no RS256, and short cookie keys', async function () {
@@ -75,4 +82,92 @@ describe('signing and cookie keys', function () {
       loadKeys({ keysDir: '/x', jwks: JSON.stringify({ keys: [rsa] }), cookieKeys: '["short"]' });
     expect(await codeOf(short)).to.equal('keys.invalid');
   });
+
+  it('refuses a key whose type does not fit its alg, or a kid used twice, naming the kid', async function () {
+    const [rsa, ec] = (await generateSigningKeys()) as [StoredJwk, StoredJwk];
+    const cases: [StoredJwk[], RegExp][] = [
+      [[rsa, { ...ec, alg: 'RS256' }], new RegExp(`key ${ec.kid} .*needs an RSA key, not EC`)],
+      [[rsa, { ...rsa, alg: 'ES256', kid: 'k2' }], /key k2 .*needs an EC P-256 key, not RSA/],
+      [[rsa, { ...ec, kid: rsa.kid as string }], new RegExp(`kid ${rsa.kid} is used twice`)],
+    ];
+    for (const [keys, problem] of cases) {
+      const error = await errorOf(() => loadKeys(fromEnv(keys)));
+      expect(error.code).to.equal('keys.invalid');
+      expect(error.message)
+        .to.match(/^LEERID_JWKS: /)
+        .and.match(problem);
+    }
+  });
+
+  it('refuses an RSA key under 2048 bits and a key that cannot sign at start', async function () {
+    const [rsa, ec] = (await generateSigningKeys()) as [StoredJwk, StoredJwk];
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      format: 'jwk',
+    });
+    const cases: [StoredJwk[], RegExp][] = [
+      [[{ ...weak, alg: 'RS256', kid: 'weak' }], /key weak .*1024 bits/],
+      [[{ ...rsa, n: (rsa.n as string).slice(0, 200) }], /bits; RS256 needs at least 2048/],
+      [[rsa, { ...ec, d: (rsa.d as string).slice(0, 43) }], /does not match its public key/],
+      [[rsa, { ...ec, x: ec.y as string }], /not a usable EC key/],
+    ];
+    for (const [keys, problem] of cases) {
+      const error = await errorOf(() => loadKeys(fromEnv(keys)));
+      expect(error.code).to.equal('keys.invalid');
+      expect(error.message).to.match(problem);
+    }
+  });
+
+  it('names the key file and its setting in errors about a named file', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-keyfiles-'));
+    const jwksFile = join(dir, 'jwks.json');
+    const [rsa, ec] = await generateSigningKeys();
+    writeFileSync(jwksFile, JSON.stringify({ keys: [rsa, { ...ec, alg: 'RS256' }] }));
+    const cookieKeysFile = join(dir, 'cookies.json');
+    writeFileSync(cookieKeysFile, JSON.stringify([COOKIE_KEY]));
+    const error = await errorOf(() => loadKeys({ keysDir: dir, jwksFile, cookieKeysFile }));
+    expect(error.message).to.contain(`${jwksFile} (jwksFile, LEERID_JWKS_FILE)`);
+    expect(error.message).not.to.contain('LEERID_JWKS:');
+  });
+
+  it('makes named files only when asked (keys init), never while reading', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'leerid-keyfiles-'));
+    const config = {
+      keysDir: join(dir, 'unused'),
+      jwksFile: join(dir, 'named', 'jwks.json'),
+      cookieKeysFile: join(dir, 'named', 'cookies.json'),
+    };
+    expect((await errorOf(async () => readKeys(config))).code).to.equal('keys.missing');
+    expect((await errorOf(() => loadKeys(config))).code).to.equal('keys.missing');
+    expect(existsSync(config.jwksFile)).to.equal(false);
+
+    const made = await initKeys(config);
+    expect(made.map((file) => file.file)).to.deep.equal([config.jwksFile, config.cookieKeysFile]);
+    expect(await initKeys(config), 'a second init keeps what is there').to.deep.equal([]);
+    expect(readKeys(config).jwks.keys.map((key) => key.alg)).to.deep.equal(['RS256', 'ES256']);
+    expect(existsSync(config.keysDir)).to.equal(false);
+  });
+
+  it('reports a keys folder that cannot be made as keys.not_writable, naming the file', async function () {
+    const error = await errorOf(() => loadKeys({ keysDir: '/dev/null/keys' }));
+    expect(error.code).to.equal('keys.not_writable');
+    expect(error.message).to.contain('/dev/null/keys/jwks.json').and.contain('not a folder');
+  });
 });
+
+function fromEnv(keys: StoredJwk[]) {
+  return {
+    keysDir: '/nonexistent',
+    jwks: JSON.stringify({ keys }),
+    cookieKeys: `["${COOKIE_KEY}"]`,
+  };
+}
+
+async function errorOf(work: () => Promise<unknown>): Promise<LeerIdError> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof LeerIdError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
