@@ -15,6 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { initAccountKeys } from '../accounts/keys.js';
+import { initPrivacyLogKey } from '../audit/key.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { LeerIdError } from '../errors/index.js';
@@ -109,7 +110,11 @@ export function retireKeys(config: KeyConfig, now: Date, overlapMs: number) {
 
 /** Makes what is missing and says so; never replaces a key that is there. */
 async function makeKeys(config: Config) {
-  const made = [...(await initKeys(config)).map((file) => file.label), ...initAccountKeys(config)];
+  const made = [
+    ...(await initKeys(config)).map((file) => file.label),
+    ...initAccountKeys(config),
+    ...[initPrivacyLogKey(config)].filter((label) => label !== undefined),
+  ];
   report('made', made.length > 0 ? made : ['nothing, every key file is there']);
 }
 

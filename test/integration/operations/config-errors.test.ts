@@ -83,6 +83,18 @@ describe('start-up with wrong settings', function () {
     expect(existsSync(file)).to.equal(false);
   });
 
+  it('refuses a named privacy-log key file that is missing, and a folder that cannot be', async function () {
+    const file = join(dir, 'typo', 'privacy.key');
+    const stopped = await serve({ LEERID_PRIVACY_LOG_KEY_FILE: file });
+    expect(stopped.code).to.equal(1);
+    expect(stopped.stderr).to.contain(`keys.missing: ${file}`);
+    expect(existsSync(file)).to.equal(false);
+
+    const impossible = await serve({ LEERID_KEYS_DIR: '/dev/null/keys' });
+    expect(impossible.code).to.equal(1);
+    expect(impossible.stderr).to.contain('keys.not_writable').and.not.contain('    at ');
+  });
+
   it('refuses an EC key labelled RS256 in LEERID_JWKS, naming the variable and the kid', async function () {
     const [rsa, ec] = await generateSigningKeys();
     const jwks = JSON.stringify({ keys: [rsa, { ...ec, alg: 'RS256' }] });

@@ -164,6 +164,7 @@ describe('signing and cookie key rotation', function () {
       'cookie-keys.json',
       'jwks.json',
       'password-copy.key',
+      'privacy-log.key',
     ]);
     const listed = await keysCommandWith(empty, 'list');
     expect(listed.stdout.match(/ signs$/gm)).to.have.length(2);
