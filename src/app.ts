@@ -11,7 +11,7 @@ import type { Config } from './config/schema.js';
 import { availability, watchProviderErrors } from './http/availability.js';
 import { createHealthRouter } from './http/health.js';
 import { createLogger, type Logger } from './http/logger.js';
-import { errorPages, requestLog, securityHeaders } from './http/middleware.js';
+import { errorPages, keepProviderErrors, requestLog, securityHeaders } from './http/middleware.js';
 import { createReadiness, type Readiness } from './http/readiness.js';
 import { countTokens, requestMetrics } from './metrics/http.js';
 import { createMetricsRouter } from './metrics/route.js';
@@ -81,11 +81,29 @@ export interface App {
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
-  const { config } = options;
+  const logger = options.logger ?? createLogger(options.config.logLevel);
+  const redis = await openRedis(options.config, logger);
   // Requests wait on PostgreSQL about dependencyTimeoutMs at most; migrations and sync do not.
-  const db = createServingDb(options.db, config.dependencyTimeoutMs);
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const redis = await openRedis(config, logger);
+  const db = createServingDb(options.db, options.config.dependencyTimeoutMs);
+  const closeDb = () => (db === options.db ? Promise.resolve() : db.destroy());
+  try {
+    const app = await assembleApp({ ...options, db }, logger, redis);
+    return { ...app, close: () => app.close().then(closeDb) };
+  } catch (error) {
+    // A start that fails half-way (a bad key, a bad client) must not leave
+    // Redis reconnecting and keep the process alive.
+    redis?.disconnect();
+    await closeDb();
+    throw error;
+  }
+}
+
+async function assembleApp(
+  options: AppOptions,
+  logger: Logger,
+  redis: Redis | undefined,
+): Promise<App> {
+  const { config, db } = options;
   const services = createServices(config, db, {
     redis,
     privacyLogKey: options.privacyLogKey ?? (await privacyLogKeyFor(db, config)),
@@ -123,6 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   provider.proxy = config.proxyHops > 0;
   provider.maxIpsCount = config.proxyHops;
   watchProviderErrors(provider);
+  keepProviderErrors(provider);
   countTokens(provider);
   watchSyncRunLog(db);
 
@@ -198,7 +217,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       await accounts.self.drain();
       await services.privacyLog.close();
       if (redis) await closeRedis(redis);
-      if (db !== options.db) await db.destroy();
     },
   };
 }

@@ -59,17 +59,24 @@ async function main(argv: string[]): Promise<number> {
   return (await command.run(args)) ?? 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof LeerIdError) {
-      console.error(`leerid: ${error.code}: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    console.error(error);
-    process.exitCode = 70;
-  },
-);
+/**
+ * A finished command has nothing left to do: if a connection or timer it
+ * failed to release still holds the event loop (a start that failed against
+ * a hung database), the process ends anyway after this long.
+ */
+const EXIT_BACKSTOP_MS = 1000;
+
+function exitWith(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_BACKSTOP_MS).unref();
+}
+
+main(process.argv.slice(2)).then(exitWith, (error: unknown) => {
+  if (error instanceof LeerIdError) {
+    console.error(`leerid: ${error.code}: ${error.message}`);
+    exitWith(1);
+    return;
+  }
+  console.error(error);
+  exitWith(70);
+});

@@ -14,7 +14,7 @@ export interface PrivacyLogWriter {
   record(event: PrivacyEvent): void;
   flush(): Promise<void>;
   close(): Promise<void>;
-  /** Entries waiting to be written. */
+  /** Entries not yet written, the batch being written included. */
   pending(): number;
 }
 
@@ -33,6 +33,7 @@ export function createPrivacyLogWriter(db: Db, options: WriterOptions): PrivacyL
   const now = options.now ?? Date.now;
   let queue: PrivacyEvent[] = [];
   let flushing: Promise<void> | undefined;
+  let writing = 0;
 
   const timer = setInterval(() => {
     void flush().catch(() => undefined);
@@ -45,6 +46,7 @@ export function createPrivacyLogWriter(db: Db, options: WriterOptions): PrivacyL
 
     const batch = queue;
     queue = [];
+    writing = batch.length;
     flushing = appendBatch(db, options.key, batch)
       .catch((error: unknown) => {
         queue = [...batch, ...queue];
@@ -53,6 +55,7 @@ export function createPrivacyLogWriter(db: Db, options: WriterOptions): PrivacyL
       })
       .finally(() => {
         flushing = undefined;
+        writing = 0;
       });
     await flushing;
   }
@@ -66,7 +69,7 @@ export function createPrivacyLogWriter(db: Db, options: WriterOptions): PrivacyL
       clearInterval(timer);
       await flush();
     },
-    pending: () => queue.length,
+    pending: () => queue.length + writing,
   };
 }
 

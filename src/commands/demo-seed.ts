@@ -3,6 +3,7 @@
  * Discimus dump is generated and imported, and the four fixed demo pupils
  * get a known password. Never touches a store that already holds pupils.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../accounts/passwords.js';
 import type { Config } from '../config/schema.js';
@@ -30,6 +31,8 @@ export async function seedDemo(db: Db, config: Config): Promise<DemoLogin[]> {
   if (Number(row?.n ?? 0) === 0) {
     const now = new Date();
     const dump = join(config.dataDir, 'demo-dump.csv.gz');
+    // On SQLite the database file made the folder already; on PostgreSQL nothing has.
+    mkdirSync(config.dataDir, { recursive: true });
     await writeDemoDump({
       pupils: DEMO_PUPIL_COUNT,
       out: dump,

@@ -4,7 +4,7 @@
  * request is answered, and whatever still runs after the grace period is
  * cut so the process cannot hang on a stuck client.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 const IDLE_SWEEP_MS = 100;
 
@@ -30,4 +30,44 @@ export async function closeGracefully(
     clearTimeout(deadline);
   }
   return forced ? 'forced' : 'clean';
+}
+
+export interface RequestTracker {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Handlers still running, also those whose connection was cut. */
+  running(): number;
+  /** Resolves when every handler started so far has finished. */
+  settled(): Promise<void>;
+  /** From now on each answer closes its keep-alive connection. */
+  drain(): void;
+}
+
+/**
+ * Counts the app's request handlers. Cutting a connection does not stop its
+ * handler: it runs on until its database or Redis call returns, so Redis and
+ * the database may close only after it ends.
+ */
+export function trackRequests(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>,
+): RequestTracker {
+  const running = new Set<Promise<unknown>>();
+  let draining = false;
+
+  return {
+    handle(req, res) {
+      // Keep-alive clients move to another node while this one drains.
+      if (draining) res.setHeader('Connection', 'close');
+      const handled = handler(req, res);
+      running.add(handled);
+      const done = () => running.delete(handled);
+      handled.then(done, done);
+    },
+    running: () => running.size,
+    async settled() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    drain() {
+      draining = true;
+    },
+  };
 }

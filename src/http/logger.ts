@@ -36,4 +36,36 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
+const MAX_MESSAGE = 300;
+/** knex puts its statement before the driver's message ("<sql> - <message>"): noise, literals. */
+const KNEX_STATEMENT = /^\s*(select|insert|update|delete|with)\b[\s\S]* - /i;
+
+/**
+ * What a 500's log line says about its cause: name, stable code, message and
+ * the same of its cause. Not the error's other fields, which may carry request
+ * data (a pg error's detail quotes row values). In the message, quoted text
+ * other than a plain SQL identifier and long digit runs are masked: PostgreSQL
+ * quotes the value it refused ('invalid input syntax for type uuid: "…"').
+ */
+export function errorSummary(error: unknown, depth = 0): Record<string, unknown> {
+  const err = (error ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  const message = String(err.message ?? error)
+    .replace(KNEX_STATEMENT, '')
+    .replace(/"([^"]*)"/g, (quoted, inner: string) =>
+      /^[a-z_][a-z0-9_]*$/.test(inner) ? quoted : '"…"',
+    )
+    .replace(/\d{6,}/g, '…');
+  return {
+    name: String(err.name ?? typeof error),
+    ...(err.code !== undefined ? { code: String(err.code) } : {}),
+    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
+    ...(err.cause && depth < 2 ? { cause: errorSummary(err.cause, depth + 1) } : {}),
+  };
+}
+
 export type { Logger };

@@ -1,9 +1,10 @@
 /** Cross-cutting HTTP concerns for LeerID's own pages. */
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import type Provider from 'oidc-provider';
 import { respondUnavailable } from './availability.js';
 import { dependencyOf } from './dependency-errors.js';
-import type { Logger } from './logger.js';
+import { errorSummary, type Logger } from './logger.js';
 import { renderPage } from './views.js';
 
 /** Security headers for every response. */
@@ -39,10 +40,23 @@ export function requestLog(logger: Logger): Middleware {
         status: ctx.status,
         ms: Math.round(performance.now() - started),
       };
-      if (ctx.status >= 500) logger.error(entry, 'request failed');
+      const cause = ctx.state.serverError as unknown;
+      const failure = ctx.status >= 500 && cause ? { error: errorSummary(cause) } : {};
+      // The client is gone (or shutdown cut the connection): the status is
+      // what the answer would have been, not what anyone received.
+      if (ctx.req.socket.destroyed) {
+        logger.warn({ ...entry, ...failure, cut: true }, 'request cut off');
+      } else if (ctx.status >= 500) logger.error({ ...entry, ...failure }, 'request failed');
       else logger.info(entry, 'request');
     }
   };
+}
+
+/** oidc-provider answers its own 500s and keeps the cause: keep it for the request log. */
+export function keepProviderErrors(provider: Provider): void {
+  provider.on('server_error', (ctx, error) => {
+    ctx.state.serverError = error;
+  });
 }
 
 /**
@@ -86,7 +100,10 @@ export function errorPages(logger: Logger): Middleware {
 
       const err = error as { status?: number; error?: string; error_description?: string };
       const status = err.status && err.status < 500 ? err.status : 500;
-      if (status === 500) logger.error({ err: error, reqId: ctx.state.requestId }, 'unhandled');
+      if (status === 500) {
+        ctx.state.serverError = error;
+        logger.error({ err: error, reqId: ctx.state.requestId }, 'unhandled');
+      }
       ctx.status = status;
       ctx.type = 'html';
       ctx.body = renderPage('error', {
