@@ -32,7 +32,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: () => import('./commands/migrate.js'),
   },
   keys: {
-    summary: 'signing and cookie keys: leerid keys list | rotate | retire [--older-than 1d]',
+    summary: 'key files: leerid keys init | list | rotate | retire [--older-than 1d]',
     load: () => import('./commands/keys.js'),
   },
 };

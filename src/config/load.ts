@@ -19,6 +19,7 @@ const ENV_KEYS: Record<string, string> = {
   LEERID_COOKIE_KEYS_FILE: 'cookieKeysFile',
   LEERID_DEPENDENCY_TIMEOUT_MS: 'dependencyTimeoutMs',
   LEERID_SHUTDOWN_GRACE_SECONDS: 'shutdownGraceSeconds',
+  LEERID_SHUTDOWN_DELAY_SECONDS: 'shutdownDelaySeconds',
   LEERID_CLIENTS_FILE: 'clientsFile',
   LEERID_KEYS_DIR: 'keysDir',
   LEERID_DATA_DIR: 'dataDir',

@@ -108,6 +108,7 @@ describe('configuration validation', function () {
       .to.contain('accounts.handoverTtlDays')
       .and.contain('port');
     expect(loadConfig({ LEERID_SHUTDOWN_GRACE_SECONDS: '2.5' }).shutdownGraceSeconds).to.equal(2.5);
+    expect(loadConfig({ LEERID_SHUTDOWN_DELAY_SECONDS: '5' }).shutdownDelaySeconds).to.equal(5);
   });
 
   it('refuses a config file that is not a JSON object, naming the file', function () {
