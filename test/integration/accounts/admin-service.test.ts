@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { GENERATED_PASSWORD_PATTERN } from '../../../src/accounts/generated-passwords.js';
 import type { AccountModule } from '../../../src/accounts/index.js';
-import { LeerIdError } from '../../../src/errors/index.js';
 import type { Db } from '../../../src/store/db.js';
 import {
   adminOf,
@@ -15,17 +14,8 @@ import {
   TestClock,
 } from '../../helpers/accounts.js';
 import { freshDb } from '../../helpers/db.js';
+import { asyncCodeOf } from '../../helpers/errors.js';
 import { CHILDREN, NOW, SCHOOL_A, SCHOOL_B, SCHOOL_X } from './accounts.config.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof LeerIdError) return error.code;
-    throw error;
-  }
-}
 
 describe('account services for school administrators', function () {
   let db: Db;
@@ -87,16 +77,16 @@ describe('account services for school administrators', function () {
     expect(await accounts.admin.readSchoolPassword(adminA, ids.teen)).to.equal(password);
     expect(await accounts.admin.readSchoolPassword(adminOf(SCHOOL_B), ids.teen)).to.equal(password);
     // School X's enrolment ended in June: it sees nothing any more.
-    expect(await codeOf(accounts.admin.readSchoolPassword(adminOf(SCHOOL_X), ids.teen))).to.equal(
-      'account.forbidden',
-    );
-    expect(await codeOf(accounts.admin.readSchoolPassword(adminOf('000555'), ids.teen))).to.equal(
-      'account.forbidden',
-    );
+    expect(
+      await asyncCodeOf(accounts.admin.readSchoolPassword(adminOf(SCHOOL_X), ids.teen)),
+    ).to.equal('account.forbidden');
+    expect(
+      await asyncCodeOf(accounts.admin.readSchoolPassword(adminOf('000555'), ids.teen)),
+    ).to.equal('account.forbidden');
   });
 
   it('answers an unknown pupil like a pupil of another school', async function () {
-    const code = await codeOf(
+    const code = await asyncCodeOf(
       accounts.admin.getAccount(adminA, '00000000-0000-4000-8000-000000000000'),
     );
     expect(code).to.equal('account.forbidden');
@@ -115,13 +105,13 @@ describe('account services for school administrators', function () {
     expect(cards[0]?.picture).to.be.an('object');
 
     expect(
-      await codeOf(accounts.admin.generateClassCredentials(adminOf(SCHOOL_B), SCHOOL_A, '3A')),
+      await asyncCodeOf(accounts.admin.generateClassCredentials(adminOf(SCHOOL_B), SCHOOL_A, '3A')),
     ).to.equal('account.forbidden');
   });
 
   it('refuses a handover to a pupil under 13', async function () {
     await accounts.admin.createAccount(adminOf(SCHOOL_B), ids.twelve);
-    const code = await codeOf(
+    const code = await asyncCodeOf(
       accounts.admin.startHandover(adminOf(SCHOOL_B), ids.twelve, 'ella@example.org'),
     );
     expect(code).to.equal('account.too_young');
@@ -129,7 +119,9 @@ describe('account services for school administrators', function () {
   });
 
   it('refuses a handover to an invalid address', async function () {
-    const code = await codeOf(accounts.admin.startHandover(adminA, ids.teen, 'not-an-address'));
+    const code = await asyncCodeOf(
+      accounts.admin.startHandover(adminA, ids.teen, 'not-an-address'),
+    );
     expect(code).to.equal('account.email_invalid');
   });
 
@@ -149,10 +141,10 @@ describe('account services for school administrators', function () {
     expect(row.school_copy).to.equal(null);
     expect(row.managed_by).to.equal('pupil');
     expect(row.recovery_email).to.equal('ruben@example.org');
-    expect(await codeOf(accounts.admin.readSchoolPassword(adminA, ids.teen))).to.equal(
+    expect(await asyncCodeOf(accounts.admin.readSchoolPassword(adminA, ids.teen))).to.equal(
       'account.no_password_copy',
     );
-    expect(await codeOf(accounts.admin.generatePassword(adminA, ids.teen))).to.equal(
+    expect(await asyncCodeOf(accounts.admin.generatePassword(adminA, ids.teen))).to.equal(
       'account.self_managed',
     );
     const view = await accounts.admin.getAccount(adminA, ids.teen);

@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import type { AccountModule } from '../../../src/accounts/index.js';
-import { LeerIdError } from '../../../src/errors/index.js';
 import type { Db } from '../../../src/store/db.js';
 import {
   adminOf,
@@ -21,19 +20,10 @@ import {
   tokenOf,
 } from '../../helpers/accounts.js';
 import { freshDb } from '../../helpers/db.js';
+import { asyncCodeOf } from '../../helpers/errors.js';
 import { CHILDREN, NOW, SCHOOL_A } from './accounts.config.js';
 
 const CHOSEN = { password: 'een lange eigen zin', repeat: 'een lange eigen zin' };
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof LeerIdError) return error.code;
-    throw error;
-  }
-}
 
 describe('signed single-use links', function () {
   let db: Db;
@@ -83,10 +73,10 @@ describe('signed single-use links', function () {
     it('works once: a second use is refused', async function () {
       const token = await handoverToken(await teen());
       await accounts.self.completeHandover(token, CHOSEN);
-      expect(await codeOf(accounts.self.completeHandover(token, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completeHandover(token, CHOSEN))).to.equal(
         'account.link_used',
       );
-      expect(await codeOf(accounts.self.inspectLink(token, 'handover'))).to.equal(
+      expect(await asyncCodeOf(accounts.self.inspectLink(token, 'handover'))).to.equal(
         'account.link_used',
       );
     });
@@ -99,7 +89,7 @@ describe('signed single-use links', function () {
       await accounts.self.completeHandover(early, CHOSEN);
 
       clock.advance(MINUTE + SECOND);
-      expect(await codeOf(accounts.self.completeHandover(late, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completeHandover(late, CHOSEN))).to.equal(
         'account.link_expired',
       );
     });
@@ -107,7 +97,7 @@ describe('signed single-use links', function () {
     it('is not burnt by a refused password', async function () {
       const token = await handoverToken(await teen());
       const weak = { password: 'welkom123', repeat: 'welkom123' };
-      expect(await codeOf(accounts.self.completeHandover(token, weak))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completeHandover(token, weak))).to.equal(
         'account.password_rejected',
       );
       await accounts.self.completeHandover(token, CHOSEN);
@@ -117,10 +107,10 @@ describe('signed single-use links', function () {
       const token = await handoverToken(await teen());
       const [header, payload, signature] = token.split('.');
       const forged = `${header}.${payload}.${(signature as string).slice(0, -2)}AA`;
-      expect(await codeOf(accounts.self.completeHandover(forged, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completeHandover(forged, CHOSEN))).to.equal(
         'account.link_invalid',
       );
-      expect(await codeOf(accounts.self.completePasswordReset(token, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completePasswordReset(token, CHOSEN))).to.equal(
         'account.link_invalid',
       );
     });
@@ -158,14 +148,14 @@ describe('signed single-use links', function () {
       await resetMails(username);
       const first = tokenOf(linkIn(readOutbox(outbox).pop() as never));
       await accounts.self.completePasswordReset(first, CHOSEN);
-      expect(await codeOf(accounts.self.completePasswordReset(first, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completePasswordReset(first, CHOSEN))).to.equal(
         'account.link_used',
       );
 
       await resetMails(username);
       const second = tokenOf(linkIn(readOutbox(outbox).pop() as never));
       clock.advance(HOUR + SECOND);
-      expect(await codeOf(accounts.self.completePasswordReset(second, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.completePasswordReset(second, CHOSEN))).to.equal(
         'account.link_expired',
       );
     });
@@ -182,8 +172,10 @@ describe('signed single-use links', function () {
       clock.advance(MINUTE);
       await accounts.self.completePasswordReset(newer, CHOSEN);
       clock.advance(MINUTE);
-      expect(await codeOf(accounts.self.inspectLink(older, 'reset'))).to.equal('account.link_used');
-      expect(await codeOf(accounts.self.completePasswordReset(older, CHOSEN))).to.equal(
+      expect(await asyncCodeOf(accounts.self.inspectLink(older, 'reset'))).to.equal(
+        'account.link_used',
+      );
+      expect(await asyncCodeOf(accounts.self.completePasswordReset(older, CHOSEN))).to.equal(
         'account.link_used',
       );
     });
@@ -224,14 +216,16 @@ describe('signed single-use links', function () {
       await accounts.self.confirmRecoveryEmail(token);
       row = await db('accounts').where({ pupil_id: pupilId }).first();
       expect(row.recovery_email).to.equal('nieuw@example.org');
-      expect(await codeOf(accounts.self.confirmRecoveryEmail(token))).to.equal('account.link_used');
+      expect(await asyncCodeOf(accounts.self.confirmRecoveryEmail(token))).to.equal(
+        'account.link_used',
+      );
     });
 
     it('is refused to a school-managed account', async function () {
       const pupilId = await teen();
       const { password } = await accounts.admin.generatePassword(admin, pupilId);
       const view = await accounts.admin.getAccount(admin, pupilId);
-      const code = await codeOf(
+      const code = await asyncCodeOf(
         accounts.self.requestRecoveryEmail({
           username: view.username,
           password: password as string,
@@ -248,7 +242,7 @@ describe('signed single-use links', function () {
     it('needs the current password', async function () {
       const { username } = await selfManaged();
       const chosen = { password: 'weer een nieuwe zin', repeat: 'weer een nieuwe zin' };
-      const wrong = await codeOf(
+      const wrong = await asyncCodeOf(
         accounts.self.changePassword({ username, currentPassword: 'fout', chosen, ip: '1' }),
       );
       expect(wrong).to.equal('account.wrong_credentials');

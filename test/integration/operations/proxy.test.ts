@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { loadConfig, resolveConfig } from '../../../src/config/load.js';
-import { LeerIdError } from '../../../src/errors/index.js';
 import type { Db } from '../../../src/store/db.js';
 import { freshDb } from '../../helpers/db.js';
+import { errorOf } from '../../helpers/errors.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { startServer, type TestServer } from '../../helpers/server.js';
 import { CLIENT, PUPIL } from './operations.config.js';
@@ -43,16 +43,6 @@ async function discovery(server: TestServer, headers: Record<string, string>) {
     headers,
   });
   return (await response.json()) as { authorization_endpoint: string };
-}
-
-function errorOf(work: () => unknown): LeerIdError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof LeerIdError) return error;
-    throw error;
-  }
-  throw new Error('expected a configuration error');
 }
 
 describe('client address behind reverse proxies', function () {

@@ -9,17 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { initAccountKeys, loadAccountKeys } from '../../../src/accounts/keys.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { LeerIdError } from '../../../src/errors/index.js';
-
-function errorOf(work: () => unknown): LeerIdError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof LeerIdError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+import { errorOf } from '../../helpers/errors.js';
 
 describe('account keys', function () {
   it('makes both key files in the keys folder of the embedded default', function () {

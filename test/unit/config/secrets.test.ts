@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../../src/config/load.js';
-import { LeerIdError } from '../../../src/errors/index.js';
+import { codeOf } from '../../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leerid-config-'));
 
@@ -12,15 +12,6 @@ function configFile(content: unknown): string {
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(content));
   return file;
-}
-
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-    return undefined;
-  } catch (error) {
-    return error instanceof LeerIdError ? error.code : String(error);
-  }
 }
 
 describe('configuration secrets', function () {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../../src/config/load.js';
-import { LeerIdError } from '../../../src/errors/index.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leerid-validation-'));
 
@@ -18,19 +18,14 @@ function configFile(text: string): string {
   return file;
 }
 
-function errorOf(env: Record<string, string>): LeerIdError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof LeerIdError) return error;
-    throw error;
-  }
-  throw new Error(`accepted: ${JSON.stringify(env)}`);
+/** The error loadConfig throws for `env`; the test fails naming `env` when it is accepted. */
+function refusalOf(env: Record<string, string>) {
+  return errorOf(() => loadConfig(env), `accepted: ${JSON.stringify(env)}`);
 }
 
 /** Refused with config.invalid, naming `variable`; the message must match `problem`. */
 function expectRefused(env: Record<string, string>, variable: string, problem: RegExp) {
-  const error = errorOf(env);
+  const error = refusalOf(env);
   expect(error.code, JSON.stringify(env)).to.equal('config.invalid');
   expect(error.message).to.contain(variable).and.match(problem);
 }
@@ -40,14 +35,14 @@ describe('configuration validation', function () {
     it('refuses an unknown scheme instead of opening an SQLite file named like the URL', function () {
       for (const url of ['mysql://localhost/x', 'postgress://db/leerid', 'sqlite3:x.db']) {
         expectRefused({ LEERID_DATABASE_URL: url }, 'LEERID_DATABASE_URL', /unsupported scheme/);
-        expect(errorOf({ LEERID_DATABASE_URL: url }).message).to.contain('postgres://');
+        expect(refusalOf({ LEERID_DATABASE_URL: url }).message).to.contain('postgres://');
       }
     });
 
     it('names the file, not the URL, when it comes from LEERID_DATABASE_URL_FILE', function () {
       const urlFile = join(dir, 'db-url');
       writeFileSync(urlFile, 'mysql://admin:hunter22@db/leerid\n');
-      const error = errorOf({ LEERID_DATABASE_URL_FILE: urlFile });
+      const error = refusalOf({ LEERID_DATABASE_URL_FILE: urlFile });
       expect(error.message).to.contain('LEERID_DATABASE_URL_FILE').and.not.contain('hunter22');
     });
 
@@ -100,11 +95,11 @@ describe('configuration validation', function () {
 
   it('refuses empty or non-numeric strings for numbers instead of reading 0', function () {
     const file = configFile('{ "shutdownGraceSeconds": "" }');
-    const error = errorOf({ LEERID_CONFIG: file });
+    const error = refusalOf({ LEERID_CONFIG: file });
     expect(error.message).to.contain(file).and.contain('shutdownGraceSeconds');
     expectRefused({ LEERID_PORT: 'eighty' }, 'LEERID_PORT', /port: .*expected number/);
     const nested = configFile('{ "accounts": { "handoverTtlDays": " " }, "port": null }');
-    expect(errorOf({ LEERID_CONFIG: nested }).message)
+    expect(refusalOf({ LEERID_CONFIG: nested }).message)
       .to.contain('accounts.handoverTtlDays')
       .and.contain('port');
     expect(loadConfig({ LEERID_SHUTDOWN_GRACE_SECONDS: '2.5' }).shutdownGraceSeconds).to.equal(2.5);
@@ -114,7 +109,7 @@ describe('configuration validation', function () {
   it('refuses a config file that is not a JSON object, naming the file', function () {
     for (const text of ['null', '[]', '"issuer"', '42']) {
       const file = configFile(text);
-      const error = errorOf({ LEERID_CONFIG: file });
+      const error = refusalOf({ LEERID_CONFIG: file });
       expect(error.code).to.equal('config.invalid');
       expect(error.message).to.contain(file).and.contain('JSON object');
     }
@@ -122,11 +117,11 @@ describe('configuration validation', function () {
 
   it('blames the environment variable, not the config file, for a bad value in it', function () {
     const file = configFile('{ "logLevel": "warn" }');
-    const error = errorOf({ LEERID_CONFIG: file, LEERID_PORT: '99999' });
+    const error = refusalOf({ LEERID_CONFIG: file, LEERID_PORT: '99999' });
     expect(error.message).to.match(/^LEERID_PORT: port: /);
     expect(error.message).not.to.contain(file);
 
-    const both = errorOf({ LEERID_CONFIG: configFile('{ "port": -1 }'), LEERID_TIMEZONE: 'X/Y' });
+    const both = refusalOf({ LEERID_CONFIG: configFile('{ "port": -1 }'), LEERID_TIMEZONE: 'X/Y' });
     expect(both.message).to.match(/config-\w+\.json: port: /);
     expect(both.message).to.contain('LEERID_TIMEZONE: timezone: ');
   });

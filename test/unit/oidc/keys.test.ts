@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { LeerIdError } from '../../../src/errors/index.js';
 import {
   generateSigningKeys,
   initKeys,
@@ -12,17 +11,9 @@ import {
   readKeys,
   type StoredJwk,
 } from '../../../src/oidc/keys.js';
+import { asyncCodeOf, asyncErrorOf } from '../../helpers/errors.js';
 
 const COOKIE_KEY = 'a-cookie-key-of-at-least-32-characters';
-
-async function codeOf(work: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await work();
-    return undefined;
-  } catch (error) {
-    return error instanceof LeerIdError ? error.code : String(error);
-  }
-}
 
 describe('signing and cookie keys', function () {
   it('makes both key files in an empty keys folder and reads them back', async function () {
@@ -61,7 +52,7 @@ describe('signing and cookie keys', function () {
     expect(loaded.cookieKeys).to.deep.equal([COOKIE_KEY]);
 
     const missing = () => loadKeys({ keysDir: dir, jwksFile: join(dir, 'absent.json') });
-    expect(await codeOf(missing)).to.equal('keys.missing');
+    expect(await asyncCodeOf(missing)).to.equal('keys.missing');
   });
 
   it('refuses public keys, other algorithms, no RS256, and short cookie keys', async function () {
@@ -76,11 +67,11 @@ describe('signing and cookie keys', function () {
     for (const jwks of cases) {
       const load = () =>
         loadKeys({ keysDir: '/x', jwks: JSON.stringify(jwks), cookieKeys: `["${COOKIE_KEY}"]` });
-      expect(await codeOf(load)).to.equal('keys.invalid');
+      expect(await asyncCodeOf(load)).to.equal('keys.invalid');
     }
     const short = () =>
       loadKeys({ keysDir: '/x', jwks: JSON.stringify({ keys: [rsa] }), cookieKeys: '["short"]' });
-    expect(await codeOf(short)).to.equal('keys.invalid');
+    expect(await asyncCodeOf(short)).to.equal('keys.invalid');
   });
 
   it('refuses a key whose type does not fit its alg, or a kid used twice, naming the kid', async function () {
@@ -91,7 +82,7 @@ describe('signing and cookie keys', function () {
       [[rsa, { ...ec, kid: rsa.kid as string }], new RegExp(`kid ${rsa.kid} is used twice`)],
     ];
     for (const [keys, problem] of cases) {
-      const error = await errorOf(() => loadKeys(fromEnv(keys)));
+      const error = await asyncErrorOf(() => loadKeys(fromEnv(keys)));
       expect(error.code).to.equal('keys.invalid');
       expect(error.message)
         .to.match(/^LEERID_JWKS: /)
@@ -111,7 +102,7 @@ describe('signing and cookie keys', function () {
       [[rsa, { ...ec, x: ec.y as string }], /not a usable EC key/],
     ];
     for (const [keys, problem] of cases) {
-      const error = await errorOf(() => loadKeys(fromEnv(keys)));
+      const error = await asyncErrorOf(() => loadKeys(fromEnv(keys)));
       expect(error.code).to.equal('keys.invalid');
       expect(error.message).to.match(problem);
     }
@@ -124,7 +115,7 @@ describe('signing and cookie keys', function () {
     writeFileSync(jwksFile, JSON.stringify({ keys: [rsa, { ...ec, alg: 'RS256' }] }));
     const cookieKeysFile = join(dir, 'cookies.json');
     writeFileSync(cookieKeysFile, JSON.stringify([COOKIE_KEY]));
-    const error = await errorOf(() => loadKeys({ keysDir: dir, jwksFile, cookieKeysFile }));
+    const error = await asyncErrorOf(() => loadKeys({ keysDir: dir, jwksFile, cookieKeysFile }));
     expect(error.message).to.contain(`${jwksFile} (jwksFile, LEERID_JWKS_FILE)`);
     expect(error.message).not.to.contain('LEERID_JWKS:');
   });
@@ -136,8 +127,8 @@ describe('signing and cookie keys', function () {
       jwksFile: join(dir, 'named', 'jwks.json'),
       cookieKeysFile: join(dir, 'named', 'cookies.json'),
     };
-    expect((await errorOf(async () => readKeys(config))).code).to.equal('keys.missing');
-    expect((await errorOf(() => loadKeys(config))).code).to.equal('keys.missing');
+    expect((await asyncErrorOf(async () => readKeys(config))).code).to.equal('keys.missing');
+    expect((await asyncErrorOf(() => loadKeys(config))).code).to.equal('keys.missing');
     expect(existsSync(config.jwksFile)).to.equal(false);
 
     const made = await initKeys(config);
@@ -148,7 +139,7 @@ describe('signing and cookie keys', function () {
   });
 
   it('reports a keys folder that cannot be made as keys.not_writable, naming the file', async function () {
-    const error = await errorOf(() => loadKeys({ keysDir: '/dev/null/keys' }));
+    const error = await asyncErrorOf(() => loadKeys({ keysDir: '/dev/null/keys' }));
     expect(error.code).to.equal('keys.not_writable');
     expect(error.message).to.contain('/dev/null/keys/jwks.json').and.contain('not a folder');
   });
@@ -160,14 +151,4 @@ function fromEnv(keys: StoredJwk[]) {
     jwks: JSON.stringify({ keys }),
     cookieKeys: `["${COOKIE_KEY}"]`,
   };
-}
-
-async function errorOf(work: () => Promise<unknown>): Promise<LeerIdError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof LeerIdError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
 }

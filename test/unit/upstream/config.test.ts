@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../../../src/config/load.js';
 import type { SamlConfig } from '../../../src/config/upstream.js';
-import { LeerIdError } from '../../../src/errors/index.js';
 import { upstreamLoginOptions } from '../../../src/upstream/login-options.js';
 import { loadSpKeys } from '../../../src/upstream/saml/sp-keys.js';
+import { errorOf } from '../../helpers/errors.js';
 import { testKeyPair } from '../../helpers/test-certs.js';
 
 const saml = (extra: Record<string, unknown> = {}) => ({
@@ -13,15 +13,6 @@ const saml = (extra: Record<string, unknown> = {}) => ({
   spCertFile: 'sp.crt',
   ...extra,
 });
-
-function errorOf(run: () => unknown): LeerIdError | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error as LeerIdError;
-  }
-  return undefined;
-}
 
 describe('upstream configuration', function () {
   it('is off by default: no button on the login page', function () {
@@ -51,14 +42,14 @@ describe('upstream configuration', function () {
   ] as const) {
     it(`refuses ${title}, naming the key`, function () {
       const error = errorOf(() => resolveConfig({ upstream: { saml: input } }));
-      expect(error?.code).to.equal('config.invalid');
-      expect(error?.message).to.contain('upstream.saml');
+      expect(error.code).to.equal('config.invalid');
+      expect(error.message).to.contain('upstream.saml');
     });
   }
 
   it('refuses an unknown mapping rule', function () {
     const input = { mapping: [{ by: 'email', attribute: 'mail' }] };
-    expect(errorOf(() => resolveConfig({ upstream: input }))?.code).to.equal('config.invalid');
+    expect(errorOf(() => resolveConfig({ upstream: input })).code).to.equal('config.invalid');
   });
 
   it('stops at start when the SP certificate does not belong to its key', function () {
@@ -68,6 +59,6 @@ describe('upstream configuration', function () {
       upstream: { saml: saml({ spKeyFile: one.keyFile, spCertFile: two.certFile }) },
     });
     const error = errorOf(() => loadSpKeys(config.upstream.saml as SamlConfig));
-    expect(error?.code).to.equal('upstream.config');
+    expect(error.code).to.equal('upstream.config');
   });
 });

@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createLogger } from '../../../src/http/logger.js';
-import { LeerIdError } from '../../../src/errors/index.js';
 import {
   createIdpMetadataSource,
   parseIdpMetadata,
 } from '../../../src/upstream/saml/idp-metadata.js';
+import { asyncCodeOf, codeOf } from '../../helpers/errors.js';
 
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
@@ -33,15 +33,6 @@ function metadata(certs: string[], entityId = 'https://acm.example/idp') {
     `<md:SingleSignOnService Binding="${REDIRECT}" Location="https://acm.example/sso"/>` +
     '</md:IDPSSODescriptor></md:EntityDescriptor>'
   );
-}
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as LeerIdError).code;
-  }
-  return undefined;
 }
 
 describe('IdP metadata', function () {
@@ -99,7 +90,6 @@ describe('IdP metadata', function () {
       { file: '/nonexistent/acm.xml', refreshSeconds: 60 },
       createLogger('silent'),
     );
-    const error = await source.current().catch((e: unknown) => e);
-    expect((error as LeerIdError).code).to.equal('upstream.metadata');
+    expect(await asyncCodeOf(source.current())).to.equal('upstream.metadata');
   });
 });

@@ -1,18 +1,9 @@
 /** The XML guard in front of every SAML parser: declarations and odd encodings are refused. */
 import { expect } from 'chai';
-import { LeerIdError } from '../../../src/errors/index.js';
 import { checkedXml, decodeSamlPost } from '../../../src/upstream/saml/xml-guard.js';
+import { codeOf } from '../../helpers/errors.js';
 
 const DOC = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof LeerIdError ? error.code : 'not-a-leerid-error';
-  }
-  return undefined;
-}
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 
