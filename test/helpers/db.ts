@@ -34,6 +34,48 @@ export async function freshDb(url = TEST_DATABASE_URL): Promise<Db> {
   return db;
 }
 
+/** A proxy on a local port in front of the test database. */
+interface DbProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface ProxiedDb<P extends DbProxy> {
+  /** Straight to the test database, for setting up data. */
+  direct: Db;
+  /** The same database through `proxy`, for the code under test. */
+  db: Db;
+  proxy: P;
+  /** Closes both Db handles and the proxy. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh test database (PostgreSQL only) reached through a proxy on another
+ * local port, so a test can cut or silence the connection under the app.
+ */
+export async function freshDbBehind<P extends DbProxy>(
+  startProxy: (host: string, port: number) => Promise<P>,
+): Promise<ProxiedDb<P>> {
+  const direct = await freshDb();
+  const target = new URL(TEST_DATABASE_URL);
+  const proxy = await startProxy(target.hostname, Number(target.port || 5432));
+  const proxied = new URL(TEST_DATABASE_URL);
+  proxied.host = `127.0.0.1:${proxy.port}`;
+  const db = createDb(proxied.toString());
+
+  return {
+    direct,
+    db,
+    proxy,
+    async close() {
+      await db.destroy();
+      await proxy.close();
+      await direct.destroy();
+    },
+  };
+}
+
 function withSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${schema}`);

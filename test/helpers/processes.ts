@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/util/package-root.js';
 
 export async function freePort(): Promise<number> {
@@ -24,6 +25,21 @@ export interface NodeProcess {
   output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+}
+
+/**
+ * The environment of a node that keeps everything in `dir`: an SQLite
+ * database, clients.json, keys and data; no Redis; warnings only.
+ */
+export function nodeEnvIn(dir: string) {
+  return {
+    LEERID_DATABASE_URL: `sqlite:${join(dir, 'leerid.sqlite')}`,
+    LEERID_REDIS_URL: '',
+    LEERID_CLIENTS_FILE: join(dir, 'clients.json'),
+    LEERID_KEYS_DIR: join(dir, 'keys'),
+    LEERID_DATA_DIR: dir,
+    LEERID_LOG_LEVEL: 'warn',
+  };
 }
 
 /** Starts `leerid serve` with `env` and waits until it prints that it is ready. */

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { generateSigningKeys } from '../../../src/oidc/keys.js';
 import { PACKAGE_ROOT } from '../../../src/util/package-root.js';
-import { freePort } from '../../helpers/processes.js';
+import { freePort, nodeEnvIn } from '../../helpers/processes.js';
 
 const run = promisify(execFile);
 
@@ -26,12 +26,7 @@ describe('start-up with wrong settings', function () {
     writeFileSync(join(dir, 'clients.json'), JSON.stringify({ clients: [] }));
     const port = await freePort();
     env = {
-      LEERID_DATABASE_URL: `sqlite:${join(dir, 'leerid.sqlite')}`,
-      LEERID_REDIS_URL: '',
-      LEERID_CLIENTS_FILE: join(dir, 'clients.json'),
-      LEERID_KEYS_DIR: join(dir, 'keys'),
-      LEERID_DATA_DIR: dir,
-      LEERID_LOG_LEVEL: 'warn',
+      ...nodeEnvIn(dir),
       LEERID_PORT: String(port),
       LEERID_ISSUER: `http://127.0.0.1:${port}`,
     };

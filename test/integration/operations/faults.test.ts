@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import { createDb, type Db } from '../../../src/store/db.js';
-import { freshDb, TEST_DATABASE_URL } from '../../helpers/db.js';
+import type { Db } from '../../../src/store/db.js';
+import { freshDb, freshDbBehind, TEST_DATABASE_URL, type ProxiedDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { waitFor } from '../../helpers/processes.js';
 import { hasRedisServer, ownRedisServer, type OwnRedis } from '../../helpers/redis-server.js';
@@ -151,25 +151,17 @@ describe('faults: PostgreSQL unreachable', function () {
   this.timeout(60_000);
   const isPostgres = TEST_DATABASE_URL.startsWith('postgres');
 
-  let proxy: TcpProxy;
-  let direct: Db;
-  let viaProxy: Db;
+  let database: ProxiedDb<TcpProxy>;
   let server: TestServer;
 
   before(async function () {
     if (!isPostgres) this.skip();
-    direct = await freshDb();
-    await insertPupil(direct, PUPIL);
-
-    const target = new URL(TEST_DATABASE_URL);
-    proxy = await tcpProxy(target.hostname, Number(target.port || 5432));
-    const proxied = new URL(TEST_DATABASE_URL);
-    proxied.host = `127.0.0.1:${proxy.port}`;
-    viaProxy = createDb(proxied.toString());
+    database = await freshDbBehind(tcpProxy);
+    await insertPupil(database.direct, PUPIL);
 
     // Everything on PostgreSQL (no Redis), so the outage hits every step.
     server = await startServer({
-      db: viaProxy,
+      db: database.db,
       clients: [CLIENT],
       config: { redisUrl: undefined, dependencyTimeoutMs: 500 },
     });
@@ -177,12 +169,11 @@ describe('faults: PostgreSQL unreachable', function () {
 
   after(async function () {
     await server?.close();
-    await viaProxy?.destroy();
-    await proxy?.close();
-    await direct?.destroy();
+    await database?.close();
   });
 
   it('answers 503 fast, is not ready, recovers; an interrupted login completes', async function () {
+    const { proxy } = database;
     await outageScenario(server, 'database', proxy.close, proxy.open);
   });
 });

@@ -14,7 +14,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { PACKAGE_ROOT } from '../../../src/util/package-root.js';
 import { freshDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
-import { freePort, startLeerIdNode, type NodeProcess } from '../../helpers/processes.js';
+import { freePort, nodeEnvIn, startLeerIdNode, type NodeProcess } from '../../helpers/processes.js';
 import { login, relyingParty, type RelyingParty } from '../../helpers/relying-party.js';
 import { CALLBACK, CLIENT, PASSWORD, PUPIL } from './operations.config.js';
 
@@ -24,14 +24,7 @@ describe('signing and cookie key rotation', function () {
   this.timeout(120_000);
 
   const dir = mkdtempSync(join(tmpdir(), 'leerid-keys-'));
-  const env = {
-    LEERID_DATABASE_URL: `sqlite:${join(dir, 'leerid.sqlite')}`,
-    LEERID_REDIS_URL: '',
-    LEERID_CLIENTS_FILE: join(dir, 'clients.json'),
-    LEERID_KEYS_DIR: join(dir, 'keys'),
-    LEERID_DATA_DIR: dir,
-    LEERID_LOG_LEVEL: 'warn',
-  };
+  const env = nodeEnvIn(dir);
   let port: number;
   let node: NodeProcess | undefined;
 

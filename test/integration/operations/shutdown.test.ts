@@ -15,12 +15,51 @@ import { FLUSH_ALLOWANCE_MS } from '../../../src/commands/serve.js';
 import { createDb, type Db } from '../../../src/store/db.js';
 import { freshDb, TEST_DATABASE_URL } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
-import { freePort, startLeerIdNode, type NodeProcess } from '../../helpers/processes.js';
+import { freePort, nodeEnvIn, startLeerIdNode, type NodeProcess } from '../../helpers/processes.js';
 import { testRedisPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { login, relyingParty } from '../../helpers/relying-party.js';
 import { CLIENT, PASSWORD, PUPIL } from './operations.config.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** clients.json and config.json in `dir`; the privacy log flushes only at shutdown within a test. */
+function writeNodeFiles(dir: string) {
+  writeFileSync(join(dir, 'clients.json'), JSON.stringify({ clients: [CLIENT] }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ privacyLog: { flushIntervalMs: 10_000 } }),
+  );
+}
+
+/** `leerid serve` on a free port with the files in `dir`, logging at info, `env` on top. */
+async function startNodeIn(dir: string, env: Record<string, string>) {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const node = await startLeerIdNode(port, {
+    ...nodeEnvIn(dir),
+    LEERID_CONFIG: join(dir, 'config.json'),
+    LEERID_ISSUER: issuer,
+    LEERID_LOG_LEVEL: 'info',
+    ...env,
+  });
+  return { node, issuer };
+}
+
+/** A token request whose body is still on its way: it stays in flight until `end()`. */
+function slowTokenRequest(issuer: string) {
+  const body = 'grant_type=authorization_code&code=not-a-code&redirect_uri=x';
+  const inFlight = request(`${issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${btoa(`${CLIENT.client_id}:${CLIENT.client_secret}`)}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(body.length),
+    },
+  });
+  inFlight.on('error', () => {});
+  inFlight.write(body.slice(0, 12));
+  return { request: inFlight, end: () => void inFlight.end(body.slice(12)) };
+}
 
 describe('graceful shutdown', function () {
   this.timeout(60_000);
@@ -35,24 +74,8 @@ describe('graceful shutdown', function () {
     await insertPupil(db, PUPIL);
     await db.destroy();
 
-    writeFileSync(join(dir, 'clients.json'), JSON.stringify({ clients: [CLIENT] }));
-    // The privacy log flushes only at shutdown within this test's time.
-    writeFileSync(
-      join(dir, 'config.json'),
-      JSON.stringify({ privacyLog: { flushIntervalMs: 10_000 } }),
-    );
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    node = await startLeerIdNode(port, {
-      LEERID_CONFIG: join(dir, 'config.json'),
-      LEERID_ISSUER: issuer,
-      LEERID_DATABASE_URL: databaseUrl,
-      LEERID_REDIS_URL: '',
-      LEERID_CLIENTS_FILE: join(dir, 'clients.json'),
-      LEERID_KEYS_DIR: join(dir, 'keys'),
-      LEERID_DATA_DIR: dir,
-      LEERID_LOG_LEVEL: 'info',
-    });
+    writeNodeFiles(dir);
+    ({ node, issuer } = await startNodeIn(dir, { LEERID_DATABASE_URL: databaseUrl }));
   });
 
   after(async function () {
@@ -66,24 +89,15 @@ describe('graceful shutdown', function () {
     await finish(await login(rp.browser, page, PUPIL.username, PASSWORD));
 
     // A token request whose body is still on its way when SIGTERM arrives.
-    const body = 'grant_type=authorization_code&code=not-a-code&redirect_uri=x';
-    const inFlight = request(`${issuer}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa(`${CLIENT.client_id}:${CLIENT.client_secret}`)}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        'content-length': String(body.length),
-      },
-    });
+    const inFlight = slowTokenRequest(issuer);
     const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      inFlight.on('response', (response) => {
+      inFlight.request.on('response', (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
       });
-      inFlight.on('error', reject);
+      inFlight.request.on('error', reject);
     });
-    inFlight.write(body.slice(0, 12));
     await sleep(300);
 
     const exited = node.stop();
@@ -91,7 +105,7 @@ describe('graceful shutdown', function () {
     const refused = await fetch(`${issuer}/healthz`).catch((error: Error) => error);
     expect(refused).to.be.instanceOf(Error);
 
-    inFlight.end(body.slice(12));
+    inFlight.end();
     const answer = await answered;
     expect(answer.status).to.equal(400);
     expect(JSON.parse(answer.text)).to.include({ error: 'invalid_grant' });
@@ -116,22 +130,6 @@ function logLines(output: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** A token request whose body is still on its way: it stays in flight until `end()`. */
-function slowTokenRequest(issuer: string) {
-  const body = 'grant_type=authorization_code&code=not-a-code&redirect_uri=x';
-  const inFlight = request(`${issuer}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${btoa(`${CLIENT.client_id}:${CLIENT.client_secret}`)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      'content-length': String(body.length),
-    },
-  });
-  inFlight.on('error', () => {});
-  inFlight.write(body.slice(0, 12));
-  return inFlight;
 }
 
 /** Holds a PostgreSQL table lock, as a stalled database would hold every statement on it. */
@@ -163,20 +161,14 @@ describe('shutdown: delay, second signal, hung database', function () {
   async function startNode(env: Record<string, string> = {}) {
     await db('pupils').del();
     await insertPupil(db, PUPIL);
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    node = await startLeerIdNode(port, {
-      LEERID_CONFIG: join(dir, 'config.json'),
-      LEERID_ISSUER: issuer,
+    const started = await startNodeIn(dir, {
       LEERID_DATABASE_URL: databaseUrl,
       LEERID_REDIS_URL: TEST_REDIS_URL ?? '',
       LEERID_REDIS_KEY_PREFIX: testRedisPrefix(),
-      LEERID_CLIENTS_FILE: join(dir, 'clients.json'),
-      LEERID_KEYS_DIR: join(dir, 'keys'),
-      LEERID_DATA_DIR: dir,
-      LEERID_LOG_LEVEL: 'info',
       ...env,
     });
+    issuer = started.issuer;
+    node = started.node;
     return node;
   }
 
@@ -191,12 +183,7 @@ describe('shutdown: delay, second signal, hung database', function () {
 
   before(async function () {
     db = await freshDb(databaseUrl);
-    writeFileSync(join(dir, 'clients.json'), JSON.stringify({ clients: [CLIENT] }));
-    // Privacy-log entries stay queued until shutdown within these tests.
-    writeFileSync(
-      join(dir, 'config.json'),
-      JSON.stringify({ privacyLog: { flushIntervalMs: 10_000 } }),
-    );
+    writeNodeFiles(dir);
   });
 
   afterEach(async function () {
@@ -235,7 +222,7 @@ describe('shutdown: delay, second signal, hung database', function () {
     const { code, ms } = await terminate(running, () => {
       setTimeout(() => running.child.kill('SIGTERM'), 500);
     });
-    inFlight.destroy();
+    inFlight.request.destroy();
     expect(code).to.equal(1);
     expect(ms).to.be.below(3000);
     const cut = logLines(running.output()).find(

@@ -8,8 +8,8 @@
  */
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import { createDb, type Db } from '../../../src/store/db.js';
-import { freshDb, TEST_DATABASE_URL } from '../../helpers/db.js';
+import type { Db } from '../../../src/store/db.js';
+import { freshDb, freshDbBehind, TEST_DATABASE_URL, type ProxiedDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { faultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
 import { waitFor } from '../../helpers/processes.js';
@@ -64,6 +64,13 @@ function submit({ rp, page }: LoginPage): Promise<Page> {
   return login(rp.browser, page, PUPIL.username, PASSWORD);
 }
 
+/** The login submitted during the fault is answered 503 within BOUNDED_MS. */
+async function refusedInTime(pending: LoginPage) {
+  const attempt = await timed(() => submit(pending));
+  expect(attempt.value.status).to.equal(503);
+  expect(attempt.ms).to.be.below(BOUNDED_MS);
+}
+
 /** A login answered 503 during the fault completes once the node is ready again. */
 async function completesAfter(server: TestServer, pending: LoginPage) {
   await waitFor(() => isReady(server.issuer), RECOVERY_MS);
@@ -102,23 +109,17 @@ describe('faults: PostgreSQL goes silent', function () {
   this.timeout(60_000);
   const isPostgres = TEST_DATABASE_URL.startsWith('postgres');
 
+  let database: ProxiedDb<FaultProxy>;
   let proxy: FaultProxy;
-  let direct: Db;
-  let viaProxy: Db;
   let server: TestServer;
 
   before(async function () {
     if (!isPostgres) this.skip();
-    direct = await freshDb();
-    await insertPupil(direct, PUPIL);
-
-    const target = new URL(TEST_DATABASE_URL);
-    proxy = await faultProxy(target.hostname, Number(target.port || 5432));
-    const proxied = new URL(TEST_DATABASE_URL);
-    proxied.host = `127.0.0.1:${proxy.port}`;
-    viaProxy = createDb(proxied.toString());
+    database = await freshDbBehind(faultProxy);
+    proxy = database.proxy;
+    await insertPupil(database.direct, PUPIL);
     server = await startServer({
-      db: viaProxy,
+      db: database.db,
       clients: [CLIENT],
       config: { redisUrl: undefined, dependencyTimeoutMs: TIMEOUT_MS },
     });
@@ -126,9 +127,7 @@ describe('faults: PostgreSQL goes silent', function () {
 
   after(async function () {
     await server?.close();
-    await viaProxy?.destroy();
-    await proxy?.close();
-    await direct?.destroy();
+    await database?.close();
   });
 
   it('answers requests already waiting on a paused database with a 503 in time', async function () {
@@ -163,9 +162,7 @@ describe('faults: PostgreSQL goes silent', function () {
     const pending = await loginPage(server);
 
     proxy.freeze();
-    const attempt = await timed(() => submit(pending));
-    expect(attempt.value.status).to.equal(503);
-    expect(attempt.ms).to.be.below(BOUNDED_MS);
+    await refusedInTime(pending);
 
     await completesAfter(server, pending);
     // None of the frozen connections left idle in the pool is handed out again.
@@ -212,9 +209,7 @@ describe('faults: the Redis connection goes silent', function () {
     const pending = await loginPage(server);
 
     proxy.freeze();
-    const attempt = await timed(() => submit(pending));
-    expect(attempt.value.status).to.equal(503);
-    expect(attempt.ms).to.be.below(BOUNDED_MS);
+    await refusedInTime(pending);
 
     // The interaction stored before the freeze is read over the new connection.
     await completesAfter(server, pending);
