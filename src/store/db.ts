@@ -111,6 +111,13 @@ const KEEPALIVE_DELAY_MS = 10_000;
 type Query = (...args: unknown[]) => unknown;
 type QueryCallback = (error: Error | null, result?: unknown) => void;
 
+const ROLLED_BACK = { command: 'ROLLBACK', rowCount: null, rows: [], fields: [] };
+
+function isRollback(statement: unknown): boolean {
+  const text = typeof statement === 'string' ? statement : (statement as { text?: unknown })?.text;
+  return typeof text === 'string' && /^\s*rollback\b/i.test(text);
+}
+
 /**
  * A statement without an answer within `timeoutMs` fails with
  * store.unavailable and its connection is ended. pg's own query_timeout
@@ -120,17 +127,23 @@ type QueryCallback = (error: Error | null, result?: unknown) => void;
 function boundStatements(connection: pg.Client, timeoutMs: number, onSilence: () => void) {
   const query = connection.query.bind(connection) as Query;
 
+  let closed = false;
+  connection.once('end', () => (closed = true));
+
   const bounded: Query = (...args) => {
     const callback = args.at(-1);
     // knex always passes a callback; nothing else runs on a serving connection.
     if (typeof callback !== 'function') return query(...args);
+    const rollback = isRollback(args[0]);
 
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
+      closed = true;
       onSilence();
       // With a statement under way, end() destroys the socket at once.
       connection.end().catch(() => undefined);
+      if (rollback) return (callback as QueryCallback)(null, ROLLED_BACK);
       (callback as QueryCallback)(
         new LeerIdError('store.unavailable', 'The database did not answer in time.', {
           status: 503,
@@ -143,6 +156,13 @@ function boundStatements(connection: pg.Client, timeoutMs: number, onSilence: ()
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // After a statement timed out inside a transaction, knex rolls back on
+      // the connection just closed. The server drops the transaction with the
+      // connection, so that succeeds; failing it would replace the outage
+      // error the caller should see with "Client was closed".
+      if (error && rollback && closed) {
+        return (callback as QueryCallback)(null, ROLLED_BACK);
+      }
       (callback as QueryCallback)(error, result);
     };
     return query(...args.slice(0, -1), settle);

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import type { Db } from '../../../src/store/db.js';
+import { createServingDb, type Db } from '../../../src/store/db.js';
 import { freshDb, freshDbBehind, TEST_DATABASE_URL, type ProxiedDb } from '../../helpers/db.js';
 import { insertPupil } from '../../helpers/factories.js';
 import { faultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
@@ -126,8 +126,11 @@ describe('faults: PostgreSQL goes silent', function () {
   });
 
   after(async function () {
-    await server?.close();
-    await database?.close();
+    try {
+      await server?.close();
+    } finally {
+      await database?.close();
+    }
   });
 
   it('answers requests already waiting on a paused database with a 503 in time', async function () {
@@ -150,6 +153,26 @@ describe('faults: PostgreSQL goes silent', function () {
 
     proxy.resume();
     await completesAfter(server, pending);
+  });
+
+  it('fails a transaction cut by the silence with the outage, not with its rollback', async function () {
+    const serving = createServingDb(database.db, TIMEOUT_MS);
+    try {
+      // Silent between BEGIN and the statement: knex then rolls back.
+      const failure: unknown = await serving
+        .transaction(async (trx) => {
+          proxy.pause();
+          await trx.raw('select 1');
+        })
+        .then(
+          () => expect.fail('the transaction committed'),
+          (error: unknown) => error,
+        );
+      expect(failure).to.have.property('code', 'store.unavailable');
+    } finally {
+      proxy.resume();
+      await serving.destroy();
+    }
   });
 
   it('replaces connections that never answer again, without a reset', async function () {
@@ -199,10 +222,13 @@ describe('faults: the Redis connection goes silent', function () {
   });
 
   after(async function () {
-    await server?.close();
-    await db?.destroy();
-    await proxy?.close();
-    await redis?.remove();
+    try {
+      await server?.close();
+    } finally {
+      await db?.destroy();
+      await proxy?.close();
+      await redis?.remove();
+    }
   });
 
   it('drops a connection that never answers again and reconnects by itself', async function () {
