@@ -87,7 +87,12 @@ export function createServingDb(db: Db, timeoutMs: number): Db {
       // Lets the kernel find an idle connection whose peer is gone.
       keepAlive: true,
       keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
-    },
+      // The server's side of a connection gone silent mid-transaction: it
+      // would hold its locks (the privacy log's chain lock among them) until
+      // the server noticed, stalling every node. A serving transaction sends
+      // its statements back to back, so a pause this long means it is dead.
+      idle_in_transaction_session_timeout: Math.max(1000, 2 * timeoutMs),
+    } as Knex.PgConnectionConfig,
     acquireConnectionTimeout: timeoutMs,
     // Driver warnings go where those of `db` go (serve makes them log lines).
     log: {
