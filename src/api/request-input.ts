@@ -5,7 +5,7 @@
  */
 import type { Context } from 'koa';
 import { BodyTooLargeError, readBodyText } from '../http/body-text.js';
-import { hasControlCharacter } from '../http/control-characters.js';
+import { hasControlCharacter } from '../util/control-characters.js';
 import { ApiProblem } from './problem.js';
 
 const CONTROL_REFUSED = 'a string holds a control character';

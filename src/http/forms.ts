@@ -7,7 +7,7 @@
  */
 import type { Context } from 'koa';
 import { BodyTooLargeError, readBodyText } from './body-text.js';
-import { hasControlCharacter } from './control-characters.js';
+import { hasControlCharacter } from '../util/control-characters.js';
 
 const REFUSALS = {
   'form.too_large': { status: 413, text: 'Het formulier is te groot om te verwerken.' },

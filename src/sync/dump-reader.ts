@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { LeerIdError } from '../errors/index.js';
 import { parseCsv } from './csv.js';
 import { DUMP_COLUMNS, type DumpColumn } from './columns.js';
-import { recordsMayHoldControlCharacter } from './control-chars.js';
+import { recordsMayHoldControlCharacter } from '../util/control-characters.js';
 import { DumpScanner } from './dump-scanner.js';
 import { resolveHeader, type ColumnMapping } from './mapping.js';
 import { Utf8Check } from './utf8-check.js';

@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import { isIsoDate } from '../util/calendar.js';
 import { DUMP_COLUMNS, GENDERS, KINDS_OF_EDUCATION, type DumpColumn } from './columns.js';
-import { holdsControlCharacter } from './control-chars.js';
+import { holdsControlCharacter } from '../util/control-characters.js';
 import type { DumpRecord } from './dump-reader.js';
 import { isValidInsz, normaliseInsz } from './insz.js';
 import type { FaultList } from './row-faults.js';
